@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs (Chromium for the browser tests), when
+# they are missing and we may install them. Elsewhere say what is missing and go on: the
+# browser tests then skip, except under CI=true, where they fail.
+set -euo pipefail
+packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+[ ${#packages[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${packages[*]} ..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+else
+  echo "Missing Debian packages: ${packages[*]} (install them with apt-get as root)." >&2
+fi

@@ -1,0 +1,210 @@
+"""Fixtures: app, client, runner, login, and small factories for the main records.
+
+The suite runs on SQLite by default and on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
+The schema is built once per session through the Alembic migrations; each test starts with
+empty tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from tracker import create_app
+from tracker.auth import services as users
+from tracker.auth.models import UserRole
+from tracker.companies import services as companies
+from tracker.config import TestingConfig
+from tracker.db import db
+from tracker.items import services as items
+from tracker.items.models import ItemKind
+from tracker.networks.models import Network
+from tracker.topics.models import Topic
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _make_app(url: str, instance_path, **overrides):
+    return create_app(
+        TestingConfig, instance_path=str(instance_path), SQLALCHEMY_DATABASE_URI=url, **overrides
+    )
+
+
+def _dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database with the schema of the latest migration, shared by the session."""
+    url = _database_url(tmp_path_factory)
+    app = _make_app(url, tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+    _dispose(app)
+    return url
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """The application, on empty tables, inside an app context."""
+    app = _make_app(database_url, tmp_path / "instance")
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_tables()
+    _dispose(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_network(app):
+    def make(short_name: str | None = None, **values) -> Network:
+        n = next(_counter)
+        network = Network(
+            short_name=short_name or f"Netz{n}",
+            name=values.pop("name", f"Testnetzwerk {short_name or n}"),
+            roll_call_position=values.pop("roll_call_position", n),
+            **values,
+        )
+        db.session.add(network)
+        db.session.commit()
+        return network
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_network):
+    def make(role: str = "manager", network: Network | None = None, **values):
+        n = next(_counter)
+        if role == "manager" and network is None:
+            network = make_network()
+        user = users.create_user(
+            actor=None,
+            email=values.pop("email", f"user{n}@example.org"),
+            name=values.pop("name", f"Person {n}"),
+            password=values.pop("password", PASSWORD),
+            role=UserRole(role),
+            network=network,
+        )
+        for key, value in values.items():
+            setattr(user, key, value)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_topic(app):
+    def make(name: str | None = None) -> Topic:
+        topic = Topic(name=name or f"Thema {next(_counter)}")
+        db.session.add(topic)
+        db.session.commit()
+        return topic
+
+    return make
+
+
+@pytest.fixture
+def make_company(app, make_user):
+    def make(name: str | None = None, **values):
+        actor = values.pop("actor", None) or _admin(make_user)
+        company = companies.create_company(
+            actor=actor, name=name or f"Firma {next(_counter)}", **values
+        )
+        db.session.commit()
+        return company
+
+    return make
+
+
+def _admin(make_user):
+    from sqlalchemy import select
+
+    from tracker.auth.models import User
+
+    admin = db.session.scalar(select(User).where(User.role == UserRole.ADMIN).limit(1))
+    return admin or make_user("admin", email=f"admin{next(_counter)}@example.org")
+
+
+@pytest.fixture
+def make_item(app, make_user, make_company, make_network):
+    def make(actor=None, **values):
+        actor = actor or _admin(make_user)
+        values.setdefault("title", f"Anliegen {next(_counter)}")
+        values.setdefault("kind", ItemKind.REQUEST)
+        values.setdefault("company", make_company())
+        if "reporting_network" not in values:
+            values["reporting_network"] = actor.network or make_network()
+        item = items.create_item(actor=actor, **values)
+        db.session.commit()
+        return item
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user, password: str = PASSWORD, follow: bool = False):
+        response = client.post(
+            "/login", data={"email": user.email, "password": password}, follow_redirects=follow
+        )
+        assert response.status_code in (200, 302), response.status_code
+        return response
+
+    return do
+
+
+@pytest.fixture
+def today():
+    return items.today_local()
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    return f"database: {url.split('@')[-1] if url else 'SQLite (temporary file)'}"
+
+
+__all__ = ["PASSWORD", "date"]

@@ -1,0 +1,101 @@
+"""The database promises of DESIGN.md 8: SQLite settings, migrations equal to the models."""
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from tracker import create_app
+from tracker.config import TestingConfig
+from tracker.db import db
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """An app on a fresh SQLite file, migrated, through the app's own engine."""
+    path = tmp_path / "fresh.sqlite3"
+    app = create_app(
+        TestingConfig,
+        instance_path=str(tmp_path / "instance"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+    )
+    with app.app_context():
+        upgrade()
+        yield app, path
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "pragma, expected",
+    [
+        ("journal_mode", "wal"),
+        ("foreign_keys", 1),
+        ("busy_timeout", 30000),
+    ],
+)
+def test_sqlite_pragma_is_set(file_app, pragma, expected):
+    assert db.session.execute(text(f"PRAGMA {pragma}")).scalar() == expected
+
+
+def test_sqlite_write_transaction_takes_lock_at_begin(file_app):
+    _app, path = file_app
+    db.session.execute(text("SELECT 1"))  # only a read: the write lock must be held already
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+    finally:
+        other.close()
+        db.session.rollback()
+
+
+def test_sqlite_reads_in_get_requests_do_not_lock(file_app):
+    app, path = file_app
+    with app.test_request_context("/", method="GET"):
+        app.preprocess_request()
+        db.session.execute(text("SELECT 1"))
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        other.close()
+        db.session.rollback()
+
+
+def test_migrations_match_models(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_foreign_keys_are_enforced(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.companies.models import Contact
+
+    db.session.add(Contact(company_id=999999, name="x"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_healthz_answers_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_without_database(tmp_path):
+    app = create_app(
+        TestingConfig,
+        instance_path=str(tmp_path),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/db.sqlite3",
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["status"] == "error"
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,126 @@
+"""The Bedarfsregister: a needs tracker for the weekly meeting of business networks."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+
+from tracker.config import Config, env_overrides
+from tracker.db import alembic_render_item, configure_sqlite, db, write_intent
+from tracker.extensions import babel, bootstrap, csrf, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(config_class: type = Config, instance_path: str | None = None, **overrides) -> Flask:
+    """Build the application: config class, instance/config.py, TRACKER_* vars, overrides."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(env_overrides())
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_secret_key(app)
+    register_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    from tracker import cli, errors, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def register_secret_key(app: Flask) -> None:
+    """Use the configured key, else one generated once into the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        app.config["SECRET_KEY"] = path.read_text().strip()
+        return
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    app.config["SECRET_KEY"] = key
+
+
+def register_database(app: Flask) -> None:
+    """Point SQLAlchemy at TRACKER_DATABASE_URL, or at the SQLite file in the instance folder."""
+    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = "sqlite:///" + str(Path(app.instance_path) / "tracker.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @app.before_request
+    def _declare_write_intent():
+        write_intent.set(request.method not in SAFE_METHODS)
+
+
+def register_extensions(app: Flask) -> None:
+    """Attach the unbound extensions."""
+    from tracker.auth.services import load_user
+    from tracker.i18n import _, select_locale
+
+    csrf.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=alembic_render_item,
+    )
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = _
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per area."""
+    from tracker.admin.views import bp as admin_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.companies.views import bp as companies_bp
+    from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.health import bp as health_bp
+    from tracker.items.views import bp as items_bp
+    from tracker.networks.views import bp as networks_bp
+
+    for blueprint in (
+        auth_bp,
+        dashboard_bp,
+        items_bp,
+        companies_bp,
+        networks_bp,
+        admin_bp,
+        health_bp,
+    ):
+        app.register_blueprint(blueprint)

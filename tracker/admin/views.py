@@ -1,0 +1,165 @@
+"""Admin pages of the coordination office: users, networks, topics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.admin.forms import NetworkForm, TopicForm
+from tracker.auth import services as users
+from tracker.auth.forms import UserForm
+from tracker.auth.models import User, UserRole
+from tracker.db import db
+from tracker.exceptions import ConflictError, ServiceError
+from tracker.forms_support import apply_error, options, set_version
+from tracker.i18n import _
+from tracker.networks import services as networks
+from tracker.networks.models import Network
+from tracker.topics import services as topics
+from tracker.topics.models import Topic
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if not current_user.is_admin:
+        abort(403)
+
+
+def _save(form, template: str, save: Callable[[], object], done: str, **context):
+    """Validate, call the service, commit and redirect; else show the form with the input."""
+    if form.validate_on_submit():
+        try:
+            save()
+        except ConflictError as exc:
+            db.session.rollback()
+            db.session.refresh(exc.record)
+            set_version(form, exc.record.version)
+            flash(
+                _(
+                    "Someone else changed this record meanwhile. Your input is kept; "
+                    "save again to overwrite."
+                ),
+                "warning",
+            )
+            return render_template(template, form=form, conflict=True, **context), 409
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(done))
+    return render_template(template, form=form, **context), (400 if form.is_submitted() else 200)
+
+
+@bp.get("/users")
+def user_list():
+    """List all users."""
+    rows = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+def _user_form(user: User | None) -> UserForm:
+    form = UserForm(obj=user) if request.method == "GET" and user else UserForm()
+    form.role.choices = options(UserRole.choices())
+    form.network.choices = options(
+        [(0, "—")] + [(n.id, n.short_name) for n in networks.all_networks()]
+    )
+    if request.method == "GET" and user:
+        form.role.data, form.network.data = user.role.value, user.network_id or 0
+    return form
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new():
+    """Create a user."""
+    form = _user_form(None)
+
+    def save():
+        users.create_user(
+            actor=current_user,
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data or "",
+            role=UserRole(form.role.data),
+            network=db.session.get(Network, form.network.data or 0),
+        )
+
+    return _save(form, "admin/user_edit.html", save, "admin.user_list", user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    """Change a user; a new password is optional."""
+    user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+
+    def save():
+        users.update_user(
+            user,
+            actor=current_user,
+            expected_version=form.version.data,
+            email=form.email.data,
+            name=form.name.data,
+            role=UserRole(form.role.data),
+            active=form.active.data,
+            network=db.session.get(Network, form.network.data or 0),
+        )
+        if form.password.data:
+            users.set_password(user, form.password.data)
+
+    return _save(form, "admin/user_edit.html", save, "admin.user_list", user=user)
+
+
+@bp.get("/networks")
+def network_list():
+    """List all networks in roll-call order."""
+    return render_template("admin/networks.html", networks=networks.all_networks())
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+@bp.route("/networks/<int:network_id>", methods=["GET", "POST"])
+def network_edit(network_id: int | None = None):
+    """Create or change a network."""
+    network = db.get_or_404(Network, network_id) if network_id else None
+    form = NetworkForm(obj=network)
+
+    def save():
+        values = {f: form[f].data for f in networks.NETWORK_FIELDS}
+        values["roll_call_position"] = values["roll_call_position"] or 0
+        networks.save_network(
+            actor=current_user, network=network, expected_version=form.version.data, **values
+        )
+
+    return _save(form, "admin/network_edit.html", save, "admin.network_list", network=network)
+
+
+@bp.get("/topics")
+def topic_list():
+    """List all topics."""
+    return render_template("admin/topics.html", topics=topics.all_topics(), form=TopicForm())
+
+
+@bp.route("/topics/new", methods=["GET", "POST"])
+@bp.route("/topics/<int:topic_id>", methods=["GET", "POST"])
+def topic_edit(topic_id: int | None = None):
+    """Create, rename or deactivate a topic."""
+    topic = db.get_or_404(Topic, topic_id) if topic_id else None
+    form = TopicForm(obj=topic)
+
+    def save():
+        topics.save_topic(
+            actor=current_user,
+            name=form.name.data,
+            active=form.active.data,
+            topic=topic,
+            expected_version=form.version.data,
+        )
+
+    return _save(form, "admin/topic_edit.html", save, "admin.topic_list", topic=topic)

@@ -1,0 +1,67 @@
+"""Companies and their contacts (contacts are personal data)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import db, utcnow
+
+_LEGAL_FORMS = re.compile(
+    r"\b(gmbh|mbh|ag|kg|ug|e\.?\s?v|ohg|gbr|co|se|haftungsbeschränkt|& co)\b\.?", re.IGNORECASE
+)
+
+
+def company_key(name: str) -> str:
+    """Return the matching key of a company name: case, accents, legal form and spaces ignored."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _LEGAL_FORMS.sub(" ", text)
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+class Company(db.Model):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    city: Mapped[str] = mapped_column(String(100), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="company", order_by="Contact.name", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(db.Model):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    anonymised_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    company: Mapped[Company] = relationship(back_populates="contacts")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __str__(self) -> str:
+        return self.name

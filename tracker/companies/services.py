@@ -1,0 +1,187 @@
+"""Companies and contacts: matching by name, creating, editing, and the pages' queries."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+
+from tracker.auth.models import User
+from tracker.companies.models import Company, Contact, company_key
+from tracker.db import db
+from tracker.exceptions import PermissionDenied, ValidationFailed
+from tracker.i18n import _
+from tracker.items.models import Item, ItemStatus
+from tracker.items.permissions import visible_clause
+from tracker.versioning import check_version, flush_or_conflict
+
+COMPANY_FIELDS = ("name", "city", "website", "notes")
+CONTACT_FIELDS = ("name", "function", "email", "phone")
+
+
+def _require_editor(actor: User) -> None:
+    if not actor.is_authenticated or actor.is_observer:
+        raise PermissionDenied(_("Observers cannot change data."))
+
+
+def clean_website(url: str) -> str:
+    """Accept only http and https addresses; add https:// to a bare host name."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationFailed(
+            _("Please give a web address starting with http or https."), field="website"
+        )
+    return url
+
+
+def find_company(name: str) -> Company | None:
+    """Return the company whose name matches ``name`` (case, legal form, spaces ignored)."""
+    key = company_key(name)
+    return db.session.scalar(select(Company).where(Company.name_key == key)) if key else None
+
+
+def find_or_create_company(name: str, *, actor: User) -> Company:
+    """Return the matching company, or register a new one under ``name``."""
+    company = find_company(name)
+    return company or create_company(actor=actor, name=name)
+
+
+def create_company(
+    *, actor: User, name: str, city: str = "", website: str = "", notes: str = ""
+) -> Company:
+    """Register a company; its name must not match an existing one."""
+    _require_editor(actor)
+    name = " ".join((name or "").split())
+    if not company_key(name):
+        raise ValidationFailed(_("A company name is required."), field="name")
+    if find_company(name):
+        raise ValidationFailed(_("This company exists already."), field="name")
+    company = Company(
+        name=name,
+        name_key=company_key(name),
+        city=city.strip(),
+        website=clean_website(website),
+        notes=notes,
+    )
+    db.session.add(company)
+    db.session.flush()
+    return company
+
+
+def update_company(
+    company: Company, *, actor: User, expected_version: int | None, **changes: Any
+) -> None:
+    """Change a company's details."""
+    _require_editor(actor)
+    check_version(company, expected_version)
+    if "name" in changes:
+        name = " ".join((changes["name"] or "").split())
+        other = find_company(name)
+        if not company_key(name):
+            raise ValidationFailed(_("A company name is required."), field="name")
+        if other is not None and other.id != company.id:
+            raise ValidationFailed(_("This company exists already."), field="name")
+        company.name, company.name_key = name, company_key(name)
+    if "website" in changes:
+        company.website = clean_website(changes["website"])
+    for field in ("city", "notes"):
+        if field in changes:
+            setattr(company, field, changes[field] or "")
+    flush_or_conflict(company, expected_version)
+
+
+def save_contact(
+    company: Company,
+    *,
+    actor: User,
+    contact: Contact | None = None,
+    expected_version: int | None = None,
+    **values: Any,
+) -> Contact:
+    """Add a contact to a company, or change one."""
+    _require_editor(actor)
+    if not (values.get("name") or "").strip():
+        raise ValidationFailed(_("A name is required."), field="name")
+    if contact is None:
+        contact = Contact(company=company)
+        db.session.add(contact)
+    else:
+        check_version(contact, expected_version)
+    for field in CONTACT_FIELDS:
+        if field in values:
+            setattr(contact, field, (values[field] or "").strip())
+    flush_or_conflict(contact, expected_version)
+    return contact
+
+
+def company_list(text: str = ""):
+    """Statement for the company list, by name, optionally filtered by a part of the name."""
+    stmt = select(Company).order_by(Company.name, Company.id)
+    if text.strip():
+        stmt = stmt.where(Company.name.ilike(f"%{text.strip()}%"))
+    return stmt
+
+
+def open_item_counts(company_ids: list[int], user: User) -> dict[int, int]:
+    """Open items per company that ``user`` may see, for one page of the company list."""
+    rows = db.session.execute(
+        select(Item.company_id, func.count(Item.id))
+        .where(
+            Item.company_id.in_(company_ids),
+            Item.status.in_(ItemStatus.open_statuses()),
+            visible_clause(user),
+        )
+        .group_by(Item.company_id)
+    ).all()
+    return dict(rows)
+
+
+def company_items(company: Company, user: User) -> list[Item]:
+    """All items of the company that ``user`` may see, newest first."""
+    return list(
+        db.session.scalars(
+            select(Item)
+            .where(Item.company_id == company.id, visible_clause(user))
+            .order_by(Item.id.desc())
+        )
+    )
+
+
+def hidden_item_count(company: Company, user: User) -> int:
+    """How many confidential items of the company ``user`` may not see (counted, not shown)."""
+    return (
+        db.session.scalar(
+            select(func.count(Item.id)).where(Item.company_id == company.id, ~visible_clause(user))
+        )
+        or 0
+    )
+
+
+def suggest_names(prefix: str, limit: int = 10) -> list[str]:
+    """Company names containing ``prefix``, for the item form's suggestions."""
+    prefix = prefix.strip()
+    if len(prefix) < 2:
+        return []
+    return list(
+        db.session.scalars(
+            select(Company.name)
+            .where(Company.name.ilike(f"%{prefix}%"))
+            .order_by(Company.name)
+            .limit(limit)
+        )
+    )
+
+
+def find_or_create_contact(company: Company, name: str, *, actor: User) -> Contact:
+    """Return the company's contact of this name, or add one."""
+    name = " ".join(name.split())
+    for contact in company.contacts:
+        if contact.name.casefold() == name.casefold():
+            return contact
+    return save_contact(company, actor=actor, name=name)

@@ -1,0 +1,73 @@
+"""Configuration classes: safe defaults, overridden by instance/config.py and TRACKER_* vars."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+
+ENV_PREFIX = "TRACKER_"
+
+
+class Config:
+    """Production defaults. The secret key comes from the instance folder or the environment."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: instance/tracker.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 30_000
+    DATABASE_URL: str | None = None  # alias read from TRACKER_DATABASE_URL
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"  # noqa: S105 - a method, not a secret
+    PASSWORD_MIN_LENGTH = 12
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: a meeting may take hours
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = "5 per minute"
+
+    ITEMS_PER_PAGE = 25
+    FOLLOW_UP_DEFAULT_DAYS = 14
+    BOOTSTRAP_SERVE_LOCAL = True
+
+
+class TestingConfig(Config):
+    """Fast, isolated settings for the test suite."""
+
+    TESTING = True
+    SECRET_KEY = "testing-only-secret"  # noqa: S105
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast for tests only
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+
+
+def _parse(value: str):
+    """Read an environment value as JSON where it is JSON (numbers, booleans), else as text."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict:
+    """Return the TRACKER_* variables as config keys without the prefix."""
+    environ = os.environ if environ is None else environ
+    return {
+        key.removeprefix(ENV_PREFIX): _parse(value)
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and not key.startswith(ENV_PREFIX + "TEST_")
+    }

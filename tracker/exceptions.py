@@ -1,0 +1,39 @@
+"""Errors raised by services; views, API and CLI turn them into answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base class: a request that the rules do not allow. Carries a user-facing message."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(ServiceError):
+    status_code = 403
+
+
+class InvalidTransition(ServiceError):
+    status_code = 409
+
+
+class ValidationFailed(ServiceError):
+    status_code = 422
+
+
+class ConflictError(ServiceError):
+    """The record was changed by someone else since the user loaded it."""
+
+    status_code = 409
+
+    def __init__(self, message: str, record: Any, expected_version: int | None):
+        super().__init__(message)
+        self.record = record
+        self.expected_version = expected_version

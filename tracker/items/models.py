@@ -1,0 +1,216 @@
+"""Items (Anliegen), their topics, reference counters and activity timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.auth.models import User
+from tracker.companies.models import Company, Contact
+from tracker.db import LabelledEnum, db, enum_type, utcnow
+from tracker.i18n import _l
+from tracker.networks.models import Network
+from tracker.topics.models import Topic
+
+
+class ItemKind(LabelledEnum):
+    NEED = "need"
+    REQUEST = "request"
+    WISH = "wish"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.NEED: _l("Need"), cls.REQUEST: _l("Request"), cls.WISH: _l("Wish")}
+
+
+class ItemStatus(LabelledEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    DONE = "done"
+    DECLINED = "declined"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.NEW: _l("New"),
+            cls.ASSIGNED: _l("Awaiting acceptance"),
+            cls.IN_PROGRESS: _l("In progress"),
+            cls.WAITING: _l("Waiting"),
+            cls.DONE: _l("Done"),
+            cls.DECLINED: _l("Declined"),
+        }
+
+    @classmethod
+    def open_statuses(cls) -> tuple[ItemStatus, ...]:
+        return (cls.NEW, cls.ASSIGNED, cls.IN_PROGRESS, cls.WAITING)
+
+    @property
+    def is_open(self) -> bool:
+        return self in self.open_statuses()
+
+
+class Priority(LabelledEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.LOW: _l("Low"),
+            cls.NORMAL: _l("Normal"),
+            cls.HIGH: _l("High"),
+            cls.URGENT: _l("Urgent"),
+        }
+
+
+class ItemSource(LabelledEnum):
+    MEETING = "meeting"
+    PHONE = "phone"
+    MAIL = "mail"
+    EVENT = "event"
+    VISIT = "visit"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.MEETING: _l("Meeting"),
+            cls.PHONE: _l("Phone"),
+            cls.MAIL: _l("E-mail"),
+            cls.EVENT: _l("Event"),
+            cls.VISIT: _l("Company visit"),
+            cls.OTHER: _l("Other"),
+        }
+
+
+item_topics = Table(
+    "item_topics",
+    db.metadata,
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id"), primary_key=True, index=True),
+)
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number handed out per year; numbers are never reused."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class Item(db.Model):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    priority: Mapped[Priority] = mapped_column(enum_type(Priority), default=Priority.NORMAL)
+    reporting_network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
+    responsible_network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("networks.id"), index=True
+    )
+    # The network that handed the item off; it gets the item back when the hand-off is returned.
+    handoff_from_network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    source: Mapped[ItemSource] = mapped_column(enum_type(ItemSource), default=ItemSource.MEETING)
+    follow_up_date: Mapped[date | None] = mapped_column(index=True)
+    status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus), default=ItemStatus.NEW)
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    confidential: Mapped[bool] = mapped_column(default=False)
+    for_next_meeting: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    accepted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
+    contact: Mapped[Contact | None] = relationship()
+    reporting_network: Mapped[Network] = relationship(
+        foreign_keys=[reporting_network_id], lazy="joined", innerjoin=True
+    )
+    responsible_network: Mapped[Network | None] = relationship(
+        foreign_keys=[responsible_network_id], lazy="joined"
+    )
+    handoff_from_network: Mapped[Network | None] = relationship(
+        foreign_keys=[handoff_from_network_id]
+    )
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    topics: Mapped[list[Topic]] = relationship(
+        secondary=item_topics, order_by="Topic.name", lazy="selectin"
+    )
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="item", order_by="Activity.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_items_status_follow_up", "status", "follow_up_date"),)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    def is_overdue(self, today: date) -> bool:
+        """Open and its follow-up date lies before ``today``."""
+        return self.is_open and self.follow_up_date is not None and self.follow_up_date < today
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class ActivityKind(LabelledEnum):
+    CREATED = "created"
+    COMMENT = "comment"
+    CHANGE = "change"
+    STATUS = "status"
+    HANDOFF = "handoff"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.CREATED: _l("created the item"),
+            cls.COMMENT: _l("commented"),
+            cls.CHANGE: _l("changed"),
+            cls.STATUS: _l("changed the status"),
+            cls.HANDOFF: _l("handed the item off"),
+            cls.ACCEPTED: _l("accepted the hand-off"),
+            cls.RETURNED: _l("returned the hand-off"),
+        }
+
+
+class Activity(db.Model):
+    """One entry of an item's timeline: a comment or one recorded change."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[ActivityKind] = mapped_column(enum_type(ActivityKind))
+    field: Mapped[str | None] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    item_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="activities")
+    actor: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,245 @@
+"""Read-only queries for item pages: the filtered register list and possible duplicates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, asc, case, desc, or_, select
+
+from tracker.auth.models import User
+from tracker.companies.models import Company, company_key
+from tracker.db import db
+from tracker.items.models import (
+    Activity,
+    ActivityKind,
+    Item,
+    ItemKind,
+    ItemStatus,
+    Priority,
+    item_topics,
+)
+from tracker.items.permissions import visible_clause
+
+PRIORITY_ORDER = case(
+    {p.value: rank for rank, p in enumerate(Priority)}, value=Item.priority, else_=0
+)
+
+SORTS = {
+    "reference": Item.id,
+    "created": Item.created_at,
+    "updated": Item.updated_at,
+    "follow_up": Item.follow_up_date,
+    "priority": PRIORITY_ORDER,
+    "status": Item.status,
+    "title": Item.title,
+    "company": Company.name,
+}
+
+STOPWORDS = frozenset(
+    [
+        "aber",
+        "alle",
+        "als",
+        "auch",
+        "auf",
+        "aus",
+        "bei",
+        "bitte",
+        "das",
+        "dass",
+        "dem",
+        "den",
+        "der",
+        "des",
+        "die",
+        "ein",
+        "eine",
+        "einem",
+        "einen",
+        "einer",
+        "eines",
+        "für",
+        "hat",
+        "ist",
+        "mit",
+        "nach",
+        "nicht",
+        "noch",
+        "oder",
+        "sich",
+        "sie",
+        "sind",
+        "und",
+        "von",
+        "vor",
+        "wie",
+        "wir",
+        "zum",
+        "zur",
+        "über",
+        "unter",
+        "this",
+        "that",
+        "with",
+        "from",
+        "have",
+        "about",
+    ]
+)
+
+
+@dataclass
+class ItemFilter:
+    """The register list's filters, as read from the URL."""
+
+    kind: ItemKind | None = None
+    status: str = ""  # "", "open", "closed" or an ItemStatus value
+    responsible_network_id: int | None = None
+    reporting_network_id: int | None = None
+    assignee_id: int | None = None
+    topic_id: int | None = None
+    priority: Priority | None = None
+    company_id: int | None = None
+    overdue: bool = False
+    q: str = ""
+    sort: str = "reference"
+    direction: str = "desc"
+    extra: dict = field(default_factory=dict)
+
+
+def _status_clause(status: str):
+    if status == "open":
+        return Item.status.in_(ItemStatus.open_statuses())
+    if status == "closed":
+        return Item.status.in_((ItemStatus.DONE, ItemStatus.DECLINED))
+    return Item.status == ItemStatus(status)
+
+
+def _text_clause(text: str):
+    words = text.split()
+    clauses = []
+    for word in words[:8]:
+        pattern = f"%{_escape_like(word)}%"
+        clauses.append(
+            or_(
+                Item.title.ilike(pattern, escape="\\"),
+                Item.description.ilike(pattern, escape="\\"),
+                Item.reference.ilike(pattern, escape="\\"),
+                Company.name.ilike(pattern, escape="\\"),
+            )
+        )
+    return and_(*clauses)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered_items(flt: ItemFilter, user: User, today: date) -> Select:
+    """Build the statement for the register list: visible items that match ``flt``, sorted."""
+    stmt = select(Item).join(Item.company).where(visible_clause(user))
+    conditions = []
+    if flt.kind:
+        conditions.append(Item.kind == flt.kind)
+    if flt.status:
+        conditions.append(_status_clause(flt.status))
+    if flt.responsible_network_id:
+        conditions.append(Item.responsible_network_id == flt.responsible_network_id)
+    if flt.reporting_network_id:
+        conditions.append(Item.reporting_network_id == flt.reporting_network_id)
+    if flt.assignee_id:
+        conditions.append(Item.assignee_id == flt.assignee_id)
+    if flt.priority:
+        conditions.append(Item.priority == flt.priority)
+    if flt.company_id:
+        conditions.append(Item.company_id == flt.company_id)
+    if flt.topic_id:
+        conditions.append(
+            Item.id.in_(select(item_topics.c.item_id).where(item_topics.c.topic_id == flt.topic_id))
+        )
+    if flt.overdue:
+        conditions.append(Item.status.in_(ItemStatus.open_statuses()))
+        conditions.append(Item.follow_up_date < today)
+    if flt.q.strip():
+        conditions.append(_text_clause(flt.q))
+    column = SORTS.get(flt.sort, Item.id)
+    order = asc if flt.direction == "asc" else desc
+    return stmt.where(*conditions).order_by(order(column), order(Item.id))
+
+
+def _stems(title: str) -> list[str]:
+    words = [w for w in re.findall(r"\w+", title.casefold()) if len(w) >= 4]
+    words = [w for w in words if w not in STOPWORDS]
+    # A prefix of six letters finds German inflections: "Förderung" finds "Förderungen".
+    stems = {w[:6] for w in words}
+    return sorted(stems, key=len, reverse=True)[:6]
+
+
+def possible_duplicates(
+    user: User, *, company_name: str = "", title: str = "", exclude_id: int | None = None
+) -> dict[str, list[Item]]:
+    """Return open, visible items of the same company and open items with similar words."""
+    base = (
+        select(Item)
+        .join(Item.company)
+        .where(Item.status.in_(ItemStatus.open_statuses()), visible_clause(user))
+    )
+    if exclude_id:
+        base = base.where(Item.id != exclude_id)
+    same_company: list[Item] = []
+    key = company_key(company_name) if company_name.strip() else ""
+    if key:
+        same_company = list(
+            db.session.scalars(base.where(Company.name_key == key).order_by(desc(Item.id)).limit(8))
+        )
+    similar: list[Item] = []
+    stems = _stems(title)
+    if stems:
+        hits = [Item.title.ilike(f"%{_escape_like(s)}%", escape="\\") for s in stems]
+        score = sum(case((hit, 1), else_=0) for hit in hits)
+        rows = db.session.execute(
+            base.add_columns(score.label("score"))
+            .where(or_(*hits))
+            .order_by(desc("score"), desc(Item.id))
+            .limit(8)
+        ).all()
+        seen = {i.id for i in same_company}
+        needed = 2 if len(stems) >= 3 else 1
+        similar = [row[0] for row in rows if row[0].id not in seen and row[1] >= needed]
+    return {"same_company": same_company, "similar": similar}
+
+
+def changes_since(item: Item, version: int | None) -> list[Activity]:
+    """Recorded changes (not comments) made after the user loaded ``version``."""
+    if version is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .where(
+                Activity.item_id == item.id,
+                Activity.item_version > version,
+                Activity.kind != ActivityKind.COMMENT,
+            )
+            .order_by(Activity.id)
+        )
+    )
+
+
+def current_values(item: Item) -> dict[str, str]:
+    """The item's editable fields as the conflict page shows them next to the user's input."""
+    return {
+        "title": item.title,
+        "kind": item.kind.label,
+        "company_name": item.company.name,
+        "contact_name": item.contact.name if item.contact else "",
+        "topics": ", ".join(t.name for t in item.topics),
+        "priority": item.priority.label,
+        "source": item.source.label,
+        "follow_up_date": item.follow_up_date,
+        "assignee": item.assignee.name if item.assignee else "",
+        "description": item.description,
+        "confidential": item.confidential,
+    }

@@ -1,0 +1,213 @@
+"""Creating, editing and commenting on items. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker.auth.models import User
+from tracker.companies.models import Company, Contact
+from tracker.db import db, utcnow
+from tracker.exceptions import PermissionDenied, ValidationFailed
+from tracker.i18n import _
+from tracker.items import permissions, timeline
+from tracker.items.models import (
+    ActivityKind,
+    Item,
+    ItemKind,
+    ItemSource,
+    ItemStatus,
+    Priority,
+    ReferenceCounter,
+)
+from tracker.networks.models import Network
+from tracker.topics.models import Topic
+from tracker.versioning import check_version, flush_or_conflict
+
+EDITABLE_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "company",
+    "contact",
+    "topics",
+    "priority",
+    "assignee",
+    "source",
+    "follow_up_date",
+    "confidential",
+    "for_next_meeting",
+)
+
+
+def today_local() -> date:
+    """Return today's date in the initiative's time zone."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return utcnow().astimezone(zone).date()
+
+
+def default_follow_up(today: date | None = None) -> date:
+    """Return the follow-up date an open item gets when none is given."""
+    today = today or today_local()
+    return today + timedelta(days=current_app.config["FOLLOW_UP_DEFAULT_DAYS"])
+
+
+def next_reference(year: int) -> str:
+    """Hand out the next reference number of ``year`` (``2026-0042``); never reused."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(ReferenceCounter)
+        .values(year=year, last_value=0)
+        .on_conflict_do_nothing(index_elements=["year"])
+    )
+    value = db.session.execute(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.year == year)
+        .values(last_value=ReferenceCounter.last_value + 1)
+        .returning(ReferenceCounter.last_value)
+    ).scalar_one()
+    return f"{year}-{value:04d}"
+
+
+def _initial_status(actor: User, responsible: Network | None) -> ItemStatus:
+    if responsible is None:
+        return ItemStatus.NEW
+    if actor.is_manager and actor.network_id == responsible.id:
+        return ItemStatus.IN_PROGRESS  # making one's own network responsible accepts implicitly
+    return ItemStatus.ASSIGNED
+
+
+def create_item(
+    *,
+    actor: User,
+    title: str,
+    kind: ItemKind,
+    company: Company,
+    reporting_network: Network | None,
+    description: str = "",
+    contact: Contact | None = None,
+    topics: Iterable[Topic] = (),
+    priority: Priority = Priority.NORMAL,
+    responsible_network: Network | None = None,
+    assignee: User | None = None,
+    source: ItemSource = ItemSource.MEETING,
+    follow_up_date: date | None = None,
+    confidential: bool = False,
+) -> Item:
+    """Register a new item, give it a reference number and record its creation."""
+    if not permissions.can_create(actor):
+        raise PermissionDenied(_("You may not create items."))
+    if reporting_network is None:
+        raise ValidationFailed(_("Please choose the reporting network."), field="reporting_network")
+    if actor.is_manager and reporting_network.id != actor.network_id:
+        raise PermissionDenied(_("Managers report items for their own network."))
+    title = title.strip()
+    if not title:
+        raise ValidationFailed(_("A title is required."), field="title")
+    now = utcnow()
+    status = _initial_status(actor, responsible_network)
+    item = Item(
+        reference=next_reference(today_local().year),
+        kind=kind,
+        title=title,
+        description=description,
+        company=company,
+        contact=contact,
+        topics=list(topics),
+        priority=priority,
+        reporting_network=reporting_network,
+        responsible_network=responsible_network,
+        source=source,
+        follow_up_date=follow_up_date or default_follow_up(),
+        status=status,
+        confidential=confidential,
+        created_by=actor,
+        updated_by=actor,
+        created_at=now,
+        updated_at=now,
+        accepted_at=now if status is ItemStatus.IN_PROGRESS else None,
+    )
+    _check_contact(item, contact)
+    _check_assignee(item, assignee)
+    item.assignee = assignee or (actor if status is ItemStatus.IN_PROGRESS else None)
+    db.session.add(item)
+    timeline.record(item, actor, ActivityKind.CREATED, new=status, field="status", item_version=1)
+    db.session.flush()
+    return item
+
+
+def _check_contact(item: Item, contact: Contact | None) -> None:
+    if contact is not None and contact.company_id not in (None, item.company.id):
+        raise ValidationFailed(_("The contact does not work for this company."), field="contact")
+
+
+def _check_assignee(item: Item, assignee: User | None) -> None:
+    if assignee is None:
+        return
+    if item.responsible_network is None or assignee.network_id != item.responsible_network.id:
+        raise ValidationFailed(
+            _("The assignee must be a manager of the responsible network."), field="assignee"
+        )
+    if not assignee.is_manager or not assignee.active:
+        raise ValidationFailed(_("The assignee must be an active manager."), field="assignee")
+
+
+def _current(item: Item, field: str) -> Any:
+    value = getattr(item, field)
+    return list(value) if field == "topics" else value
+
+
+def update_item(
+    item: Item, *, actor: User, expected_version: int | None, **changes: Any
+) -> dict[str, tuple[Any, Any]]:
+    """Change editable fields, record each change, and return ``{field: (old, new)}``."""
+    if not permissions.can_edit(actor, item):
+        raise PermissionDenied(_("You may not edit this item."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_version(item, expected_version)
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+        if not changes["title"]:
+            raise ValidationFailed(_("A title is required."), field="title")
+    if item.is_open and changes.get("follow_up_date", item.follow_up_date) is None:
+        changes["follow_up_date"] = default_follow_up()
+    diff = {
+        field: (_current(item, field), value)
+        for field, value in changes.items()
+        if _comparable(_current(item, field)) != _comparable(value)
+    }
+    for field, (_old, new) in diff.items():
+        setattr(item, field, new)
+    _check_contact(item, item.contact)
+    if "assignee" in diff:
+        _check_assignee(item, item.assignee)
+    if diff:
+        item.updated_by = actor
+        timeline.record_changes(item, actor, diff)
+        flush_or_conflict(item, expected_version)
+    return diff
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list):
+        return sorted(getattr(v, "id", v) for v in value)
+    return value
+
+
+def add_comment(item: Item, *, actor: User, body: str) -> None:
+    """Add a comment to the item's timeline."""
+    if not permissions.can_comment(actor, item):
+        raise PermissionDenied(_("You may not comment on this item."))
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("The comment is empty."), field="body")
+    timeline.record(item, actor, ActivityKind.COMMENT, body=body, item_version=item.version)
+    db.session.flush()

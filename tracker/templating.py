@@ -1,0 +1,89 @@
+"""Template filters and globals: dates in the user's language, sanitised Markdown, labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import markdown
+import nh3
+from flask import Flask, request, url_for
+from markupsafe import Markup
+
+from tracker.i18n import format_date, format_datetime, get_locale
+
+MARKDOWN_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+
+DATETIME_PATTERNS = {"de": "dd.MM.yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render Markdown and keep only harmless tags; links get rel=noopener."""
+    html = markdown.markdown(text or "", extensions=["sane_lists", "tables"])
+    clean = nh3.clean(
+        html,
+        tags=MARKDOWN_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def date_filter(value: date | None) -> str:
+    return format_date(value, "medium") if value else ""
+
+
+def datetime_filter(value: datetime | None) -> str:
+    if not value:
+        return ""
+    return format_datetime(value, DATETIME_PATTERNS.get(str(get_locale()), "medium"))
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments changed (for sorting and paging)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    from tracker.items.services import today_local
+    from tracker.items.timeline import FIELD_LABELS, display_value
+
+    app.jinja_env.globals["today_local"] = today_local
+
+    app.jinja_env.globals["display_value"] = display_value
+    app.jinja_env.globals["field_label"] = lambda name: FIELD_LABELS.get(name, name or "")
