@@ -28,6 +28,8 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     app.config.from_object(config_class)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(env_overrides())
+    if app.config.get("DATABASE_URL"):  # TRACKER_DATABASE_URL, the documented name
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     register_secret_key(app)
@@ -61,7 +63,7 @@ def register_secret_key(app: Flask) -> None:
 
 def register_database(app: Flask) -> None:
     """Point SQLAlchemy at TRACKER_DATABASE_URL, or at the SQLite file in the instance folder."""
-    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not url:
         url = "sqlite:///" + str(Path(app.instance_path) / "tracker.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
@@ -78,7 +80,7 @@ def register_database(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Attach the unbound extensions."""
     from tracker.auth.services import load_user
-    from tracker.i18n import _, select_locale
+    from tracker.i18n import N_, _, select_locale
 
     csrf.init_app(app)
     migrate.init_app(
@@ -98,7 +100,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = N_("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.localize_callback = _
     login_manager.user_loader(load_user)

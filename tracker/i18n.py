@@ -23,3 +23,8 @@ def select_locale() -> str:
         return session["locale"]
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated later, where it is shown."""
+    return message
