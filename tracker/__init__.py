@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.health import bp as health_bp
     from tracker.items.views import bp as items_bp
+    from tracker.meetings import models as _meeting_models  # noqa: F401
     from tracker.networks.views import bp as networks_bp
 
     for blueprint in (

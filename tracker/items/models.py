@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from tracker.db import LabelledEnum, db, enum_type, utcnow
 from tracker.i18n import _l
 from tracker.networks.models import Network
 from tracker.topics.models import Topic
+
+if TYPE_CHECKING:
+    from tracker.meetings.models import Meeting
 
 
 class ItemKind(LabelledEnum):
@@ -125,6 +129,7 @@ class Item(db.Model):
     handoff_from_network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     source: Mapped[ItemSource] = mapped_column(enum_type(ItemSource), default=ItemSource.MEETING)
+    source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     follow_up_date: Mapped[date | None] = mapped_column(index=True)
     status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus), default=ItemStatus.NEW)
     resolution_note: Mapped[str] = mapped_column(Text, default="")
@@ -152,6 +157,7 @@ class Item(db.Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    source_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[source_meeting_id])
     topics: Mapped[list[Topic]] = relationship(
         secondary=item_topics, order_by="Topic.name", lazy="selectin"
     )
@@ -182,6 +188,7 @@ class ActivityKind(LabelledEnum):
     HANDOFF = "handoff"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+    DISCUSSED = "discussed"
 
     @classmethod
     def labels(cls) -> dict:
@@ -193,6 +200,7 @@ class ActivityKind(LabelledEnum):
             cls.HANDOFF: _l("handed the item off"),
             cls.ACCEPTED: _l("accepted the hand-off"),
             cls.RETURNED: _l("returned the hand-off"),
+            cls.DISCUSSED: _l("recorded the meeting's outcome"),
         }
 
 
@@ -209,8 +217,10 @@ class Activity(db.Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     item_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="activities")
     actor: Mapped[User | None] = relationship(lazy="joined")
+    meeting: Mapped[Meeting | None] = relationship()

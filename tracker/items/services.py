@@ -53,9 +53,12 @@ def today_local() -> date:
 
 
 def default_follow_up(today: date | None = None) -> date:
-    """Return the follow-up date an open item gets when none is given."""
+    """Return the follow-up date an open item gets when none is given: next meeting + 14 days."""
+    from tracker.meetings.services import next_meeting_date  # meetings build on items
+
     today = today or today_local()
-    return today + timedelta(days=current_app.config["FOLLOW_UP_DEFAULT_DAYS"])
+    base = next_meeting_date(today) or today
+    return base + timedelta(days=current_app.config["FOLLOW_UP_DEFAULT_DAYS"])
 
 
 def next_reference(year: int) -> str:

@@ -88,10 +88,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy tables; with foreign keys on, dropping the old copy
+            # would cascade into the rows that refer to it. Off for the migration only,
+            # outside any transaction, and checked afterwards.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"foreign key check failed: {problems[:5]}")
+        if sqlite:
+            connection.commit()
+            # Never hand a connection without foreign keys back to the pool.
+            connection.invalidate()
 
 
 if context.is_offline_mode():

@@ -1,0 +1,302 @@
+"""Preparing and editing a meeting's agenda (the rules of DESIGN.md 4, in their order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from tracker.auth.models import User
+from tracker.db import db, utcnow
+from tracker.exceptions import ValidationFailed
+from tracker.i18n import _
+from tracker.items.models import Item, ItemStatus
+from tracker.meetings.models import (
+    AgendaEntry,
+    EntryKind,
+    EntryReason,
+    Meeting,
+    MeetingStatus,
+)
+from tracker.meetings.permissions import require_open, require_run
+from tracker.meetings.services import local_date, roll_call, touch
+from tracker.versioning import check_version, flush_or_conflict
+
+OPEN = ItemStatus.open_statuses()
+# Sections of the agenda, top to bottom.
+START, ITEMS, FREE, END = range(4)
+
+
+@dataclass
+class Candidate:
+    reason: EntryReason
+    item: Item | None = None
+    title: str = ""
+    carry_over_count: int = 0
+    last_discussed_on: object = None
+    deferred: bool = False
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The series' last meeting before this one that took place (not cancelled)."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.starts_at < meeting.starts_at,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+
+
+def _new_since(meeting: Meeting, previous: Meeting | None) -> datetime:
+    return previous.starts_at if previous else meeting.starts_at - timedelta(days=7)
+
+
+def _carry_overs(previous: Meeting | None) -> list[Candidate]:
+    if previous is None or previous.status is not MeetingStatus.CLOSED:
+        return []
+    found = []
+    for entry in previous.entries:
+        if entry.removed or entry.discussed or entry.kind is EntryKind.STANDING:
+            continue
+        if entry.item is not None and not entry.item.is_open:
+            continue
+        count = entry.carry_over_count + (0 if entry.deferred else 1)
+        found.append(
+            Candidate(
+                EntryReason.CARRY_OVER,
+                entry.item,
+                entry.title,
+                count,
+                entry.last_discussed_on,
+                entry.deferred,
+            )
+        )
+    return found
+
+
+def _item_rules(meeting: Meeting, previous: Meeting | None) -> list[tuple]:
+    day = local_date(meeting)
+    since = _new_since(meeting, previous)
+    return [
+        (EntryReason.NEW, Item.created_at >= since, lambda i: i.created_at >= since),
+        (
+            EntryReason.FOLLOW_UP,
+            Item.status.in_(OPEN) & (Item.follow_up_date <= day),
+            lambda i: i.is_open and i.follow_up_date is not None and i.follow_up_date <= day,
+        ),
+        (
+            EntryReason.FLAGGED,
+            Item.status.in_(OPEN) & Item.for_next_meeting.is_(True),
+            lambda i: i.is_open and i.for_next_meeting,
+        ),
+        (
+            EntryReason.HANDOFF,
+            Item.status == ItemStatus.ASSIGNED,
+            lambda i: i.status is ItemStatus.ASSIGNED,
+        ),
+    ]
+
+
+def candidates(meeting: Meeting) -> list[Candidate]:
+    """Everything that qualifies for the agenda now, each once, under its first rule."""
+    previous = previous_meeting(meeting)
+    rules = _item_rules(meeting, previous)
+    carried = _carry_overs(previous)
+    carried_items = {c.item.id: c for c in carried if c.item is not None}
+    items = db.session.scalars(
+        select(Item).where(or_(*(condition for _r, condition, _t in rules))).order_by(Item.id)
+    ).all()
+    found: dict[object, Candidate] = {}
+    for reason, _condition, test in rules[:2]:  # rules 2 and 3 come before the carry-over
+        for item in items:
+            if item.id not in found and test(item):
+                found[item.id] = _with_history(Candidate(reason, item), carried_items)
+    for candidate in carried:
+        found.setdefault(
+            candidate.item.id if candidate.item else ("free", candidate.title), candidate
+        )
+    for reason, _condition, test in rules[2:]:
+        for item in items:
+            if item.id not in found and test(item):
+                found[item.id] = Candidate(reason, item)
+    return list(found.values())
+
+
+def _with_history(candidate: Candidate, carried: dict[int, Candidate]) -> Candidate:
+    """Keep the carry-over counter of an item that also qualifies under an earlier rule."""
+    earlier = carried.get(candidate.item.id)
+    if earlier is not None:
+        candidate.carry_over_count = earlier.carry_over_count
+        candidate.last_discussed_on = earlier.last_discussed_on
+    return candidate
+
+
+def _group_rank(meeting: Meeting) -> dict[int | None, int]:
+    ranks: dict[int | None, int] = {None: 0}
+    for index, network in enumerate(roll_call(meeting.series), start=1):
+        ranks[network.id] = index
+    return ranks
+
+
+def _sort_key(entry: AgendaEntry, ranks: dict) -> tuple:
+    if entry.kind is EntryKind.STANDING:
+        return (END if entry.title in entry.meeting.series.topics_at_end else START, 0)
+    if entry.kind is EntryKind.FREE:
+        return (FREE, 0)
+    return (ITEMS, ranks.get(entry.network_id, len(ranks)))
+
+
+def _insert(ordered: list[AgendaEntry], entry: AgendaEntry, ranks: dict) -> None:
+    """Put a new entry after the last one of its group or an earlier group.
+
+    Entries already on the agenda keep their (possibly manual) order.
+    """
+    key = _sort_key(entry, ranks)
+    position = 0
+    for index, other in enumerate(ordered):
+        if _sort_key(other, ranks) <= key:
+            position = index + 1
+    ordered.insert(position, entry)
+
+
+def _renumber(ordered: list[AgendaEntry]) -> None:
+    for index, entry in enumerate(ordered, start=1):
+        if entry.position != index * 10:
+            entry.position = index * 10
+
+
+def prepare_agenda(meeting: Meeting, *, actor: User) -> list[AgendaEntry]:
+    """Build or refresh the agenda: add what newly qualifies, keep manual edits."""
+    require_run(actor)
+    require_open(meeting)
+    ranks = _group_rank(meeting)
+    ordered = sorted(meeting.entries, key=lambda e: e.position)
+    have_items = {e.item_id for e in ordered if e.item_id}
+    have_titles = {(e.kind, e.title) for e in ordered if not e.item_id}
+    added = []
+    series = meeting.series
+    standing = [(t, True) for t in series.topics_at_start] + [
+        (t, False) for t in series.topics_at_end
+    ]
+    for title, _at_start in standing:
+        if (EntryKind.STANDING, title) not in have_titles:
+            added.append(
+                AgendaEntry(
+                    meeting=meeting,
+                    kind=EntryKind.STANDING,
+                    reason=EntryReason.STANDING,
+                    title=title,
+                )
+            )
+    for candidate in candidates(meeting):
+        if candidate.item is not None:
+            if candidate.item.id in have_items:
+                continue
+            added.append(_item_entry(meeting, candidate))
+        elif (EntryKind.FREE, candidate.title) not in have_titles:
+            added.append(
+                AgendaEntry(
+                    meeting=meeting,
+                    kind=EntryKind.FREE,
+                    reason=candidate.reason,
+                    title=candidate.title,
+                    carry_over_count=candidate.carry_over_count,
+                    last_discussed_on=candidate.last_discussed_on,
+                )
+            )
+    for entry in added:
+        _insert(ordered, entry, ranks)
+    _renumber(ordered)
+    meeting.agenda_prepared_at = utcnow()
+    db.session.flush()
+    touch(meeting)
+    return added
+
+
+def _item_entry(meeting: Meeting, candidate: Candidate) -> AgendaEntry:
+    item = candidate.item
+    return AgendaEntry(
+        meeting=meeting,
+        kind=EntryKind.ITEM,
+        reason=candidate.reason,
+        item=item,
+        network_id=item.responsible_network_id,
+        carry_over_count=candidate.carry_over_count,
+        last_discussed_on=candidate.last_discussed_on,
+    )
+
+
+def add_item_entry(meeting: Meeting, item: Item, *, actor: User) -> AgendaEntry:
+    """Put one item on the agenda at once (for example one added in the meeting)."""
+    require_run(actor)
+    require_open(meeting)
+    existing = next((e for e in meeting.entries if e.item_id == item.id), None)
+    if existing is not None:
+        existing.removed = False
+        db.session.flush()
+        touch(meeting)
+        return existing
+    ordered = sorted(meeting.entries, key=lambda e: e.position)
+    entry = _item_entry(meeting, Candidate(EntryReason.MANUAL, item))
+    _insert(ordered, entry, _group_rank(meeting))
+    _renumber(ordered)
+    db.session.flush()
+    touch(meeting)
+    return entry
+
+
+def add_free_topic(meeting: Meeting, title: str, *, actor: User) -> AgendaEntry:
+    """Add a free topic before the closing standing topics."""
+    require_run(actor)
+    require_open(meeting)
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationFailed(_("A title is required."), field="title")
+    ordered = sorted(meeting.entries, key=lambda e: e.position)
+    entry = AgendaEntry(
+        meeting=meeting, kind=EntryKind.FREE, reason=EntryReason.MANUAL, title=title
+    )
+    _insert(ordered, entry, _group_rank(meeting))
+    _renumber(ordered)
+    db.session.flush()
+    touch(meeting)
+    return entry
+
+
+def move_entry(entry: AgendaEntry, offset: int, *, actor: User) -> None:
+    """Move an entry up (negative) or down (positive) among the visible entries."""
+    require_run(actor)
+    require_open(entry.meeting)
+    visible = [e for e in sorted(entry.meeting.entries, key=lambda e: e.position) if not e.removed]
+    index = visible.index(entry)
+    target = max(0, min(len(visible) - 1, index + offset))
+    visible.insert(target, visible.pop(index))
+    removed = [e for e in entry.meeting.entries if e.removed]
+    _renumber(visible + removed)
+    db.session.flush()
+    touch(entry.meeting)
+
+
+def remove_entry(entry: AgendaEntry, *, actor: User, expected_version: int | None) -> None:
+    """Take an entry off the agenda; a refresh does not bring it back."""
+    require_run(actor)
+    require_open(entry.meeting)
+    check_version(entry, expected_version)
+    entry.removed = True
+    entry.updated_by = actor
+    flush_or_conflict(entry, expected_version)
+    touch(entry.meeting)
+
+
+def restore_entry(entry: AgendaEntry, *, actor: User) -> None:
+    """Put a removed entry back on the agenda."""
+    require_run(actor)
+    require_open(entry.meeting)
+    entry.removed = False
+    db.session.flush()
+    touch(entry.meeting)

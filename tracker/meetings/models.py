@@ -1,0 +1,233 @@
+"""Meeting series, meetings, their agenda entries, attendance and tasks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.auth.models import User
+from tracker.db import LabelledEnum, db, enum_type, utcnow
+from tracker.i18n import _l
+from tracker.items.models import Item
+from tracker.networks.models import Network
+
+
+class MeetingStatus(LabelledEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.PLANNED: _l("Planned"),
+            cls.IN_PROGRESS: _l("Running"),
+            cls.CLOSED: _l("Closed"),
+            cls.CANCELLED: _l("Cancelled"),
+        }
+
+
+class EntryKind(LabelledEnum):
+    STANDING = "standing"
+    ITEM = "item"
+    FREE = "free"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.STANDING: _l("Standing topic"), cls.ITEM: _l("Item"), cls.FREE: _l("Topic")}
+
+
+class EntryReason(LabelledEnum):
+    """Why an entry is on the agenda: the rules of DESIGN.md 4, in their order."""
+
+    STANDING = "standing"
+    NEW = "new"
+    FOLLOW_UP = "follow_up"
+    CARRY_OVER = "carry_over"
+    FLAGGED = "flagged"
+    HANDOFF = "handoff"
+    MANUAL = "manual"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.STANDING: _l("standing topic"),
+            cls.NEW: _l("new since the last meeting"),
+            cls.FOLLOW_UP: _l("follow-up due"),
+            cls.CARRY_OVER: _l("carried over"),
+            cls.FLAGGED: _l("flagged for this meeting"),
+            cls.HANDOFF: _l("hand-off awaiting acceptance"),
+            cls.MANUAL: _l("added by hand"),
+        }
+
+
+series_networks = Table(
+    "series_networks",
+    db.metadata,
+    Column("series_id", ForeignKey("meeting_series.id", ondelete="CASCADE"), primary_key=True),
+    Column("network_id", ForeignKey("networks.id"), primary_key=True),
+    Column("position", db.Integer, nullable=False, default=0),
+)
+
+
+class MeetingSeries(db.Model):
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    weekday: Mapped[int] = mapped_column(default=3)  # Monday = 0, Thursday = 3
+    start_time: Mapped[time] = mapped_column(default=time(10, 0))
+    duration_minutes: Mapped[int] = mapped_column(default=90)
+    timezone: Mapped[str] = mapped_column(String(60), default="Europe/Berlin")
+    video_link: Mapped[str] = mapped_column(String(500), default="")
+    standing_topics_start: Mapped[str] = mapped_column(Text, default="")
+    standing_topics_end: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @staticmethod
+    def _lines(text: str) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    @property
+    def topics_at_start(self) -> list[str]:
+        return self._lines(self.standing_topics_start)
+
+    @property
+    def topics_at_end(self) -> list[str]:
+        return self._lines(self.standing_topics_end)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=90)
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_type(MeetingStatus), default=MeetingStatus.PLANNED
+    )
+    video_link: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    agenda_prepared_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    # Bumped by every change of the agenda, entries, attendance or tasks: the live page polls it.
+    revision: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1)
+
+    series: Mapped[MeetingSeries] = relationship(lazy="joined", innerjoin=True)
+    entries: Mapped[list[AgendaEntry]] = relationship(
+        back_populates="meeting", order_by="AgendaEntry.position", cascade="all, delete-orphan"
+    )
+    attendance: Mapped[list[Attendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
+
+    def __str__(self) -> str:
+        return f"{self.series.name} {self.starts_at:%Y-%m-%d}"
+
+
+class AgendaEntry(db.Model):
+    __tablename__ = "agenda_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[EntryKind] = mapped_column(enum_type(EntryKind))
+    reason: Mapped[EntryReason] = mapped_column(enum_type(EntryReason))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    carry_over_count: Mapped[int] = mapped_column(default=0)
+    last_discussed_on: Mapped[date | None]
+    removed: Mapped[bool] = mapped_column(default=False)
+    deferred: Mapped[bool] = mapped_column(default=False)
+    discussed: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="entries")
+    item: Mapped[Item | None] = relationship(lazy="joined")
+    network: Mapped[Network | None] = relationship(lazy="joined")
+    updated_by: Mapped[User | None] = relationship()
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="entry", order_by="Task.id", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_agenda_entries_meeting_position", "meeting_id", "position"),
+        UniqueConstraint("meeting_id", "item_id", name="uq_agenda_entries_meeting_item"),
+    )
+
+    STALE_AFTER = 3
+
+    @property
+    def is_stale(self) -> bool:
+        return self.carry_over_count >= self.STALE_AFTER
+
+    @property
+    def heading(self) -> str:
+        return f"{self.item.reference} {self.item.title}" if self.item else self.title
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), primary_key=True)
+    present: Mapped[bool] = mapped_column(default=True)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendance")
+    network: Mapped[Network] = relationship(lazy="joined")
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_entries.id", ondelete="SET NULL")
+    )
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    due_date: Mapped[date | None]
+    done_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    entry: Mapped[AgendaEntry | None] = relationship(back_populates="tasks")
+    meeting: Mapped[Meeting | None] = relationship()
+    item: Mapped[Item | None] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None

@@ -1,0 +1,28 @@
+"""Who may plan and run meetings (DESIGN.md 7)."""
+
+from __future__ import annotations
+
+from tracker.auth.models import User
+from tracker.exceptions import InvalidTransition, PermissionDenied
+from tracker.i18n import _
+from tracker.meetings.models import Meeting, MeetingStatus
+
+
+def can_run(user: User) -> bool:
+    """Managers and the coordination office prepare agendas and take part in live mode."""
+    return user.is_authenticated and (user.is_admin or user.is_manager)
+
+
+def can_manage_series(user: User) -> bool:
+    """Only the coordination office creates and edits meeting series."""
+    return user.is_authenticated and user.is_admin
+
+
+def require_run(user: User) -> None:
+    if not can_run(user):
+        raise PermissionDenied(_("Only network managers and the coordination office may do this."))
+
+
+def require_open(meeting: Meeting) -> None:
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS):
+        raise InvalidTransition(_("This meeting is closed; its minutes can no longer change."))

@@ -1,0 +1,261 @@
+"""Meeting series and their meetings: scheduling ahead, moving, cancelling, starting."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, select, update
+
+from tracker.auth.models import User
+from tracker.db import db, utcnow
+from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
+from tracker.i18n import _
+from tracker.meetings.models import Meeting, MeetingSeries, MeetingStatus, series_networks
+from tracker.meetings.permissions import can_manage_series, require_open, require_run
+from tracker.networks.models import Network
+from tracker.versioning import check_version, flush_or_conflict
+
+SERIES_FIELDS = (
+    "name",
+    "weekday",
+    "start_time",
+    "duration_minutes",
+    "timezone",
+    "video_link",
+    "standing_topics_start",
+    "standing_topics_end",
+    "active",
+)
+
+
+def local_start(series: MeetingSeries, day: date) -> datetime:
+    """The series' start time on ``day`` in its time zone, as UTC."""
+    local = datetime.combine(day, series.start_time, tzinfo=ZoneInfo(series.timezone))
+    return local.astimezone(UTC)
+
+
+def local_date(meeting: Meeting) -> date:
+    """The meeting's date in its series' time zone."""
+    return meeting.starts_at.astimezone(ZoneInfo(meeting.series.timezone)).date()
+
+
+def next_occurrence(series: MeetingSeries, after: datetime) -> datetime:
+    """The first start of the series strictly after ``after``."""
+    zone = ZoneInfo(series.timezone)
+    day = after.astimezone(zone).date()
+    day += timedelta(days=(series.weekday - day.weekday()) % 7)
+    while local_start(series, day) <= after:
+        day += timedelta(days=7)
+    return local_start(series, day)
+
+
+def upcoming(series: MeetingSeries, now: datetime | None = None) -> Meeting | None:
+    """The series' next meeting that is planned or running."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.series_id == series.id,
+            Meeting.status.in_((MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)),
+            Meeting.starts_at >= now - timedelta(minutes=series.duration_minutes),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+
+def ensure_next_meeting(series: MeetingSeries, now: datetime | None = None) -> Meeting | None:
+    """Create the series' next meeting when none is planned; the next one always exists."""
+    if not series.active:
+        return None
+    now = now or utcnow()
+    existing = upcoming(series, now)
+    if existing is not None:
+        return existing
+    latest = db.session.scalar(
+        select(Meeting.starts_at)
+        .where(Meeting.series_id == series.id)
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    start = next_occurrence(series, max(now, latest) if latest else now)
+    meeting = Meeting(
+        series=series,
+        starts_at=start,
+        duration_minutes=series.duration_minutes,
+        video_link=series.video_link,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def ensure_all_series(now: datetime | None = None) -> list[Meeting]:
+    """Make sure every active series has its next meeting."""
+    series = db.session.scalars(select(MeetingSeries).where(MeetingSeries.active)).all()
+    return [m for s in series if (m := ensure_next_meeting(s, now)) is not None]
+
+
+def _check_series_values(values: dict[str, Any]) -> None:
+    if not (values.get("name") or "").strip():
+        raise ValidationFailed(_("A name is required."), field="name")
+    try:
+        ZoneInfo(values.get("timezone") or "Europe/Berlin")
+    except (KeyError, ValueError) as exc:
+        raise ValidationFailed(_("Unknown time zone."), field="timezone") from exc
+    if not 0 <= int(values.get("weekday", 3)) <= 6:
+        raise ValidationFailed(_("Unknown weekday."), field="weekday")
+    link = (values.get("video_link") or "").strip()
+    if link and not link.startswith(("https://", "http://")):
+        raise ValidationFailed(
+            _("Please give a web address starting with http or https."), field="video_link"
+        )
+
+
+def save_series(
+    *,
+    actor: User,
+    series: MeetingSeries | None = None,
+    expected_version: int | None = None,
+    roll_call: list[Network] | None = None,
+    **values: Any,
+) -> MeetingSeries:
+    """Create or change a meeting series (admins); its next meeting is created."""
+    if not can_manage_series(actor):
+        raise PermissionDenied(_("Only the coordination office manages meeting series."))
+    _check_series_values(values)
+    clash = db.session.scalar(
+        select(MeetingSeries.id).where(
+            MeetingSeries.name == values["name"].strip(),
+            MeetingSeries.id != (series.id if series else 0),
+        )
+    )
+    if clash:
+        raise ValidationFailed(_("Another series has this name."), field="name")
+    if series is None:
+        series = MeetingSeries()
+        db.session.add(series)
+    else:
+        check_version(series, expected_version)
+    for field in SERIES_FIELDS:
+        if field in values:
+            setattr(series, field, values[field])
+    series.name = series.name.strip()
+    flush_or_conflict(series, expected_version)
+    if roll_call is not None:
+        set_roll_call(series, roll_call)
+    _reschedule_planned(series)
+    ensure_next_meeting(series)
+    return series
+
+
+def _reschedule_planned(series: MeetingSeries) -> None:
+    """Planned meetings without a prepared agenda follow a changed weekday or time."""
+    for meeting in db.session.scalars(
+        select(Meeting).where(
+            Meeting.series_id == series.id,
+            Meeting.status == MeetingStatus.PLANNED,
+            Meeting.agenda_prepared_at.is_(None),
+            Meeting.starts_at > utcnow(),
+        )
+    ):
+        meeting.starts_at = next_occurrence(series, utcnow())
+        meeting.duration_minutes = series.duration_minutes
+
+
+def set_roll_call(series: MeetingSeries, networks: list[Network]) -> None:
+    """Store the order in which networks are called in the series' meetings."""
+    db.session.execute(delete(series_networks).where(series_networks.c.series_id == series.id))
+    if networks:
+        db.session.execute(
+            insert(series_networks),
+            [
+                {"series_id": series.id, "network_id": n.id, "position": i}
+                for i, n in enumerate(networks)
+            ],
+        )
+
+
+def roll_call(series: MeetingSeries) -> list[Network]:
+    """The series' networks in roll-call order; without an order, all active networks."""
+    rows = db.session.scalars(
+        select(Network)
+        .join(series_networks, series_networks.c.network_id == Network.id)
+        .where(series_networks.c.series_id == series.id)
+        .order_by(series_networks.c.position)
+    ).all()
+    if rows:
+        return list(rows)
+    return list(
+        db.session.scalars(
+            select(Network)
+            .where(Network.active)
+            .order_by(Network.roll_call_position, Network.short_name)
+        )
+    )
+
+
+def move_meeting(
+    meeting: Meeting, *, actor: User, starts_at: datetime, expected_version: int | None
+) -> None:
+    """Move a planned meeting to another time."""
+    if not can_manage_series(actor):
+        raise PermissionDenied(_("Only the coordination office moves meetings."))
+    if meeting.status is not MeetingStatus.PLANNED:
+        raise InvalidTransition(_("Only planned meetings can be moved."))
+    check_version(meeting, expected_version)
+    meeting.starts_at = starts_at
+    flush_or_conflict(meeting, expected_version)
+    touch(meeting)
+
+
+def cancel_meeting(meeting: Meeting, *, actor: User, expected_version: int | None) -> None:
+    """Cancel a planned meeting; the series gets its next meeting."""
+    if not can_manage_series(actor):
+        raise PermissionDenied(_("Only the coordination office cancels meetings."))
+    if meeting.status is not MeetingStatus.PLANNED:
+        raise InvalidTransition(_("Only planned meetings can be cancelled."))
+    check_version(meeting, expected_version)
+    meeting.status = MeetingStatus.CANCELLED
+    flush_or_conflict(meeting, expected_version)
+    touch(meeting)
+    ensure_next_meeting(meeting.series)
+
+
+def start_meeting(meeting: Meeting, *, actor: User) -> None:
+    """Mark the meeting as running (live mode)."""
+    require_run(actor)
+    require_open(meeting)
+    if meeting.status is MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.IN_PROGRESS
+        meeting.started_at = utcnow()
+        db.session.flush()
+        touch(meeting)
+
+
+def touch(meeting: Meeting) -> None:
+    """Record that something on the meeting changed, for the participants' live pages.
+
+    An atomic UPDATE rather than an ORM change: the meeting's version is not involved, so
+    two people editing different entries at once do not conflict over the meeting row.
+    """
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting.id).values(revision=Meeting.revision + 1)
+    )
+    db.session.expire(meeting, ["revision"])
+
+
+def next_meeting_date(today: date) -> date | None:
+    """The date of the next planned meeting of any active series, if there is one."""
+    start = datetime.combine(today, time.min, tzinfo=UTC)
+    meeting = db.session.scalar(
+        select(Meeting)
+        .join(Meeting.series)
+        .where(MeetingSeries.active, Meeting.status == MeetingStatus.PLANNED)
+        .where(Meeting.starts_at >= start)
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    return local_date(meeting) if meeting else None
