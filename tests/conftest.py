@@ -186,6 +186,54 @@ def make_item(app, make_user, make_company, make_network):
 
 
 @pytest.fixture
+def make_series(app, make_user):
+    def make(**values):
+        from datetime import time
+
+        from tracker.meetings import services as meetings
+
+        actor = values.pop("actor", None) or _admin(make_user)
+        values.setdefault("name", f"Netzwerkmanager-Runde {next(_counter)}")
+        values.setdefault("weekday", 3)
+        values.setdefault("start_time", time(10, 0))
+        values.setdefault("duration_minutes", 90)
+        values.setdefault("timezone", "Europe/Berlin")
+        values.setdefault("video_link", "https://video.example.org/runde")
+        values.setdefault("standing_topics_start", "Begrüßung\nProtokoll der letzten Runde")
+        values.setdefault("standing_topics_end", "Verschiedenes")
+        series = meetings.save_series(actor=actor, **values)
+        db.session.commit()
+        return series
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(app, make_series):
+    """A meeting of a (new) series starting at ``starts_at`` (UTC), default next week."""
+
+    def make(series=None, starts_at=None, **values):
+        from datetime import UTC, datetime, timedelta
+
+        from tracker.meetings.models import Meeting
+
+        series = series or make_series()
+        starts_at = starts_at or datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+        meeting = Meeting(
+            series=series,
+            starts_at=starts_at,
+            duration_minutes=series.duration_minutes,
+            video_link=series.video_link,
+            **values,
+        )
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+@pytest.fixture
 def login(client):
     def do(user, password: str = PASSWORD, follow: bool = False):
         response = client.post(

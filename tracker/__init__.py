@@ -112,9 +112,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.exports.views import bp as meeting_exports_bp
     from tracker.health import bp as health_bp
     from tracker.items.views import bp as items_bp
-    from tracker.meetings import models as _meeting_models  # noqa: F401
+    from tracker.meetings.views import bp as meetings_bp
     from tracker.networks.views import bp as networks_bp
 
     for blueprint in (
@@ -125,5 +126,7 @@ def register_blueprints(app: Flask) -> None:
         networks_bp,
         admin_bp,
         health_bp,
+        meetings_bp,
+        meeting_exports_bp,
     ):
         app.register_blueprint(blueprint)

@@ -73,6 +73,14 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def _can_view(item) -> bool:
+    from flask_login import current_user
+
+    from tracker.items.permissions import can_view
+
+    return can_view(current_user, item)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
@@ -84,6 +92,7 @@ def init_app(app: Flask) -> None:
     from tracker.items.timeline import FIELD_LABELS, display_value
 
     app.jinja_env.globals["today_local"] = today_local
+    app.jinja_env.globals["can_view"] = _can_view
 
     app.jinja_env.globals["display_value"] = display_value
     app.jinja_env.globals["field_label"] = lambda name: FIELD_LABELS.get(name, name or "")

@@ -49,4 +49,13 @@
   }
 
   document.querySelectorAll("form.item-form").forEach(setupItemForm);
+
+  // Buttons with data-confirm ask before their form is sent.
+  document.addEventListener("submit", function (event) {
+    const button = event.submitter;
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
 })();

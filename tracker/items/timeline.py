@@ -80,6 +80,7 @@ def record(
     new: Any = None,
     body: str = "",
     item_version: int | None = None,
+    meeting_id: int | None = None,
 ) -> Activity:
     """Append one entry to the item's timeline."""
     activity = Activity(
@@ -90,6 +91,7 @@ def record(
         old_value=stored_value(old),
         new_value=stored_value(new),
         body=body,
+        meeting_id=meeting_id,
         item_version=item_version if item_version is not None else (item.version or 0) + 1,
     )
     db.session.add(activity)

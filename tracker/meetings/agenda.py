@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.exceptions import ValidationFailed
 from tracker.i18n import _
-from tracker.items.models import Item, ItemStatus
+from tracker.items.models import Activity, ActivityKind, Item, ItemStatus
 from tracker.meetings.models import (
     AgendaEntry,
     EntryKind,
@@ -24,6 +25,7 @@ from tracker.meetings.services import local_date, roll_call, touch
 from tracker.versioning import check_version, flush_or_conflict
 
 OPEN = ItemStatus.open_statuses()
+BERLIN = ZoneInfo("Europe/Berlin")
 # Sections of the agenda, top to bottom.
 START, ITEMS, FREE, END = range(4)
 
@@ -53,7 +55,10 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 def _new_since(meeting: Meeting, previous: Meeting | None) -> datetime:
-    return previous.starts_at if previous else meeting.starts_at - timedelta(days=7)
+    """Items created after the previous meeting ended count as new (its own quick-adds not)."""
+    if previous is None:
+        return meeting.starts_at - timedelta(days=7)
+    return previous.closed_at or previous.starts_at
 
 
 def _carry_overs(previous: Meeting | None) -> list[Candidate]:
@@ -164,6 +169,12 @@ def _insert(ordered: list[AgendaEntry], entry: AgendaEntry, ranks: dict) -> None
     ordered.insert(position, entry)
 
 
+def _new_entry(**values) -> AgendaEntry:
+    entry = AgendaEntry(**values)
+    db.session.add(entry)
+    return entry
+
+
 def _renumber(ordered: list[AgendaEntry]) -> None:
     for index, entry in enumerate(ordered, start=1):
         if entry.position != index * 10:
@@ -186,21 +197,24 @@ def prepare_agenda(meeting: Meeting, *, actor: User) -> list[AgendaEntry]:
     for title, _at_start in standing:
         if (EntryKind.STANDING, title) not in have_titles:
             added.append(
-                AgendaEntry(
+                _new_entry(
                     meeting=meeting,
                     kind=EntryKind.STANDING,
                     reason=EntryReason.STANDING,
                     title=title,
                 )
             )
-    for candidate in candidates(meeting):
+    found = candidates(meeting)
+    history = last_discussed([c.item.id for c in found if c.item is not None])
+    for candidate in found:
         if candidate.item is not None:
             if candidate.item.id in have_items:
                 continue
+            candidate.last_discussed_on = history.get(candidate.item.id)
             added.append(_item_entry(meeting, candidate))
         elif (EntryKind.FREE, candidate.title) not in have_titles:
             added.append(
-                AgendaEntry(
+                _new_entry(
                     meeting=meeting,
                     kind=EntryKind.FREE,
                     reason=candidate.reason,
@@ -218,9 +232,22 @@ def prepare_agenda(meeting: Meeting, *, actor: User) -> list[AgendaEntry]:
     return added
 
 
+def last_discussed(item_ids: list[int]) -> dict[int, date]:
+    """The date each item was last discussed in a closed meeting."""
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        select(Activity.item_id, func.max(Meeting.starts_at))
+        .join(Meeting, Meeting.id == Activity.meeting_id)
+        .where(Activity.kind == ActivityKind.DISCUSSED, Activity.item_id.in_(item_ids))
+        .group_by(Activity.item_id)
+    ).all()
+    return {item_id: started.astimezone(BERLIN).date() for item_id, started in rows}
+
+
 def _item_entry(meeting: Meeting, candidate: Candidate) -> AgendaEntry:
     item = candidate.item
-    return AgendaEntry(
+    return _new_entry(
         meeting=meeting,
         kind=EntryKind.ITEM,
         reason=candidate.reason,
@@ -258,9 +285,7 @@ def add_free_topic(meeting: Meeting, title: str, *, actor: User) -> AgendaEntry:
     if not title:
         raise ValidationFailed(_("A title is required."), field="title")
     ordered = sorted(meeting.entries, key=lambda e: e.position)
-    entry = AgendaEntry(
-        meeting=meeting, kind=EntryKind.FREE, reason=EntryReason.MANUAL, title=title
-    )
+    entry = _new_entry(meeting=meeting, kind=EntryKind.FREE, reason=EntryReason.MANUAL, title=title)
     _insert(ordered, entry, _group_rank(meeting))
     _renumber(ordered)
     db.session.flush()

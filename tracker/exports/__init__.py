@@ -1,0 +1,1 @@
+"""Exports: pure functions, data in and bytes out (PDF, DOCX, Markdown, iCalendar, ...)."""

@@ -1,0 +1,88 @@
+"""Download routes for meeting agendas, minutes and calendars."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import force_locale
+from flask_login import current_user, login_required
+
+from tracker.db import db
+from tracker.exports import docx, ical, markdown, pdf
+from tracker.i18n import get_locale
+from tracker.meetings.documents import MeetingDocument, build_document, build_series_calendar
+from tracker.meetings.models import Meeting, MeetingSeries
+
+bp = Blueprint("meeting_exports", __name__, url_prefix="/meetings")
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CALENDAR_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
+
+
+def _pdf(doc: MeetingDocument) -> bytes:
+    html = render_template("exports/meeting.html", doc=doc)
+    return pdf.render(html, static_folder=current_app.static_folder)
+
+
+RENDERERS: dict[str, tuple[Callable[[MeetingDocument], bytes | str], str]] = {
+    "pdf": (_pdf, "application/pdf"),
+    "docx": (docx.render, DOCX_TYPE),
+    "md": (markdown.render, "text/markdown; charset=utf-8"),
+}
+
+
+def export_locale() -> str:
+    """The language asked for with ?lang=, else the user's interface language."""
+    wanted = request.args.get("lang", "")
+    return wanted if wanted in current_app.config["LANGUAGES"] else str(get_locale())
+
+
+def disposition(filename: str) -> str:
+    """An attachment header with an ASCII file name and the exact one for modern clients."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "export"
+    return f"attachment; filename={plain}; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    """Send an export as a file download that no cache keeps."""
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = disposition(filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:meeting_id>/<any(agenda, minutes):kind>.<any(pdf, docx, md):fmt>")
+@login_required
+def document(meeting_id: int, kind: str, fmt: str):
+    """Download a meeting's agenda or minutes as PDF, Word or Markdown."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    render, mimetype = RENDERERS[fmt]
+    with force_locale(export_locale()):
+        doc = build_document(meeting, viewer=current_user, kind=kind)
+        body = render(doc)
+    return download(body, mimetype, f"{doc.filename_stem}.{fmt}")
+
+
+@bp.get("/<int:meeting_id>/invitation.ics")
+@login_required
+def invitation(meeting_id: int):
+    """Download a calendar invitation for one meeting, its agenda in the description."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    with force_locale(export_locale()):
+        doc = build_document(meeting, viewer=current_user, kind="agenda")
+    filename = f"{doc.title}-{doc.starts_at:%Y-%m-%d}.ics"
+    return download(ical.meeting_invitation(doc), CALENDAR_TYPE, filename)
+
+
+@bp.get("/series/<int:series_id>/feed.ics")
+@login_required
+def series_feed(series_id: int):
+    """Download a series as a calendar with its weekly recurrence."""
+    series = db.get_or_404(MeetingSeries, series_id)
+    data, meetings = build_series_calendar(series)
+    return download(ical.series_feed(data, meetings), CALENDAR_TYPE, f"{series.name}.ics")

@@ -1,0 +1,133 @@
+"""Forms of meetings: series, agenda editing, live mode, tasks."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from tracker.forms_support import int_or_none, options
+from tracker.i18n import _l
+from tracker.items.models import ItemKind
+
+WEEKDAYS = [
+    (0, _l("Monday")),
+    (1, _l("Tuesday")),
+    (2, _l("Wednesday")),
+    (3, _l("Thursday")),
+    (4, _l("Friday")),
+    (5, _l("Saturday")),
+    (6, _l("Sunday")),
+]
+
+
+class SeriesForm(FlaskForm):
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    weekday = SelectField(_l("Weekday"), choices=options(WEEKDAYS), coerce=int, default=3)
+    start_time = TimeField(_l("Start time"), validators=[DataRequired()])
+    duration_minutes = IntegerField(
+        _l("Duration (minutes)"),
+        default=90,
+        validators=[DataRequired(), NumberRange(min=15, max=600)],
+    )
+    timezone = StringField(
+        _l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), Length(max=60)]
+    )
+    video_link = StringField(_l("Video link"), validators=[Optional(), Length(max=500)])
+    standing_topics_start = TextAreaField(
+        _l("Standing topics at the start"), description=_l("One topic per line.")
+    )
+    standing_topics_end = TextAreaField(
+        _l("Standing topics at the end"), description=_l("One topic per line.")
+    )
+    roll_call = TextAreaField(
+        _l("Roll-call order"),
+        description=_l(
+            "Short names of the networks, one per line, in the order they are "
+            "called. Empty: the networks' own order."
+        ),
+    )
+    active = BooleanField(_l("Active"), default=True)
+
+
+class MoveMeetingForm(FlaskForm):
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    starts_at = DateTimeLocalField(_l("New start (local time)"), validators=[DataRequired()])
+
+
+class VersionForm(FlaskForm):
+    """A button that changes a versioned record."""
+
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+
+
+class FreeTopicForm(FlaskForm):
+    title = StringField(_l("Topic"), validators=[DataRequired(), Length(max=300)])
+
+
+class AddItemForm(FlaskForm):
+    reference = StringField(
+        _l("Reference number"),
+        validators=[DataRequired(), Length(max=12)],
+        description=_l("For example 2026-0042."),
+    )
+
+
+class EntryForm(FlaskForm):
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    discussed = BooleanField(_l("Discussed"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=20000)])
+    decision = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=20000)])
+
+
+class EntryItemForm(FlaskForm):
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    action = StringField(validators=[Optional(), Length(max=20)])
+    note = StringField(_l("Reason or resolution"), validators=[Optional(), Length(max=5000)])
+    follow_up_date = DateField(_l("Follow-up date"), validators=[Optional()])
+    responsible_network = SelectField(
+        _l("Responsible network"), coerce=int_or_none, validators=[Optional()]
+    )
+    assignee = SelectField(_l("Assignee"), coerce=int_or_none, validators=[Optional()])
+
+
+class TaskForm(FlaskForm):
+    title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
+    owner = SelectField(
+        _l("Responsible"),
+        coerce=int_or_none,
+        validators=[DataRequired(message=_l("Please choose a person."))],
+    )
+    due_date = DateField(_l("Due"), validators=[Optional()])
+
+
+class TaskDueForm(FlaskForm):
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    due_date = DateField(_l("Due"), validators=[Optional()])
+
+
+class QuickAddForm(FlaskForm):
+    title = StringField(_l("New item"), validators=[DataRequired(), Length(max=300)])
+    company_name = StringField(_l("Company"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(
+        _l("Kind"), choices=options(ItemKind.choices()), default=ItemKind.REQUEST.value
+    )
+    responsible_network = SelectField(
+        _l("Responsible network"), coerce=int_or_none, validators=[Optional()]
+    )
+
+
+class AttendanceForm(FlaskForm):
+    network = IntegerField(validators=[DataRequired()])
+    present = BooleanField()

@@ -1,0 +1,237 @@
+"""Live meeting mode: outcomes per entry, attendance, tasks, quick-add, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from tracker.auth.models import User
+from tracker.db import db, utcnow
+from tracker.exceptions import PermissionDenied, ValidationFailed
+from tracker.i18n import _
+from tracker.items import services as items
+from tracker.items import timeline
+from tracker.items.models import ActivityKind, Item, ItemKind, ItemSource
+from tracker.meetings.agenda import add_item_entry
+from tracker.meetings.models import AgendaEntry, Attendance, Meeting, MeetingStatus, Task
+from tracker.meetings.permissions import require_open, require_run
+from tracker.meetings.services import ensure_next_meeting, touch
+from tracker.networks.models import Network
+from tracker.versioning import check_version, flush_or_conflict
+
+ENTRY_FIELDS = ("discussed", "note", "decision")
+
+
+def update_entry(
+    entry: AgendaEntry, *, actor: User, expected_version: int | None, **changes: Any
+) -> dict[str, tuple[Any, Any]]:
+    """Record the outcome of an agenda entry: discussed, note, decision."""
+    require_run(actor)
+    require_open(entry.meeting)
+    check_version(entry, expected_version)
+    diff = {}
+    for field in ENTRY_FIELDS:
+        if field in changes and getattr(entry, field) != changes[field]:
+            diff[field] = (getattr(entry, field), changes[field])
+            setattr(entry, field, changes[field])
+    if diff:
+        entry.updated_by = actor
+        flush_or_conflict(entry, expected_version)
+        touch(entry.meeting)
+    return diff
+
+
+def set_attendance(meeting: Meeting, network: Network, present: bool, *, actor: User) -> None:
+    """Mark a network present or absent."""
+    require_run(actor)
+    require_open(meeting)
+    row = db.session.get(Attendance, (meeting.id, network.id))
+    if row is None:
+        row = Attendance(meeting=meeting, network=network)
+        db.session.add(row)
+    row.present = present
+    db.session.flush()
+    touch(meeting)
+
+
+def add_task(
+    meeting: Meeting | None,
+    *,
+    actor: User,
+    title: str,
+    owner: User | None,
+    due_date: date | None,
+    entry: AgendaEntry | None = None,
+) -> Task:
+    """Raise a task for a person, optionally tied to an agenda entry and its item."""
+    require_run(actor)
+    if meeting is not None:
+        require_open(meeting)
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationFailed(_("A task needs a title."), field="title")
+    if owner is None or not owner.active:
+        raise ValidationFailed(_("A task needs an owner."), field="owner")
+    task = Task(
+        meeting=meeting,
+        entry=entry,
+        item=entry.item if entry else None,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+        created_by_id=actor.id,
+    )
+    db.session.add(task)
+    db.session.flush()
+    if meeting is not None:
+        touch(meeting)
+    return task
+
+
+def _require_task_editor(task: Task, actor: User) -> None:
+    if not (actor.is_admin or actor.id == task.owner_id or actor.id == task.created_by_id):
+        raise PermissionDenied(_("Only the owner of a task may change it."))
+
+
+def complete_task(task: Task, *, actor: User, done: bool = True) -> None:
+    """Mark a task done (or open again)."""
+    _require_task_editor(task, actor)
+    task.done_at = utcnow() if done else None
+    db.session.flush()
+    if task.meeting is not None and task.meeting.is_open:
+        touch(task.meeting)
+
+
+def move_task(
+    task: Task, *, actor: User, due_date: date | None, expected_version: int | None
+) -> None:
+    """Give a task a new due date."""
+    _require_task_editor(task, actor)
+    check_version(task, expected_version)
+    task.due_date = due_date
+    flush_or_conflict(task, expected_version)
+
+
+def quick_add(
+    meeting: Meeting,
+    *,
+    actor: User,
+    title: str,
+    company_name: str,
+    kind: ItemKind,
+    responsible_network: Network | None = None,
+) -> Item:
+    """Register an item raised in the meeting and put it on the agenda at once."""
+    from tracker.companies.services import find_or_create_company
+
+    require_run(actor)
+    require_open(meeting)
+    if not (company_name or "").strip():
+        raise ValidationFailed(_("A company is required."), field="company_name")
+    if actor.network is None and not actor.is_admin:
+        raise PermissionDenied(_("Only managers of a network report items."))
+    item = items.create_item(
+        actor=actor,
+        title=title,
+        kind=kind,
+        company=find_or_create_company(company_name, actor=actor),
+        reporting_network=actor.network,
+        responsible_network=responsible_network,
+        source=ItemSource.MEETING,
+    )
+    item.source_meeting_id = meeting.id
+    add_item_entry(meeting, item, actor=actor)
+    return item
+
+
+def close_meeting(meeting: Meeting, *, actor: User) -> Meeting | None:
+    """Freeze the minutes, defer absent networks' entries, record outcomes in the items."""
+    require_run(actor)
+    require_open(meeting)
+    absent = {a.network_id for a in meeting.attendance if not a.present}
+    for entry in meeting.entries:
+        if entry.removed:
+            continue
+        if not entry.discussed and entry.network_id in absent:
+            entry.deferred = True
+        if entry.discussed and entry.item is not None:
+            timeline.record(
+                entry.item,
+                actor,
+                ActivityKind.DISCUSSED,
+                body=_outcome(entry),
+                item_version=entry.item.version,
+                meeting_id=meeting.id,
+            )
+            if entry.item.for_next_meeting:
+                entry.item.for_next_meeting = False
+    meeting.status = MeetingStatus.CLOSED
+    meeting.closed_at = utcnow()
+    db.session.flush()
+    touch(meeting)
+    return ensure_next_meeting(meeting.series)
+
+
+def _outcome(entry: AgendaEntry) -> str:
+    parts = [
+        entry.note.strip(),
+        entry.decision.strip() and _("Decision: %(text)s", text=entry.decision.strip()),
+    ]
+    return "\n\n".join(p for p in parts if p)
+
+
+def open_tasks(user: User) -> list[Task]:
+    """The user's open tasks from all meetings, by due date."""
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.owner_id == user.id, Task.done_at.is_(None))
+            .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+        )
+    )
+
+
+def update_item_in_meeting(
+    entry: AgendaEntry,
+    *,
+    actor: User,
+    expected_version: int | None,
+    action: str = "",
+    note: str = "",
+    follow_up_date: date | None = None,
+    responsible_network: Network | None = None,
+    assignee: User | None = None,
+) -> None:
+    """Change the entry's item in place: follow-up, hand-off, assignee, lifecycle action.
+
+    The item's own services carry the rules; the version is checked once, up front.
+    """
+    from tracker.items import lifecycle
+
+    require_run(actor)
+    require_open(entry.meeting)
+    item = entry.item
+    if item is None:
+        raise ValidationFailed(_("This entry has no item."))
+    check_version(item, expected_version)
+    if responsible_network is not None and responsible_network.id != item.responsible_network_id:
+        lifecycle.hand_off(item, responsible_network, actor=actor, expected_version=None)
+    changes: dict[str, Any] = {}
+    if follow_up_date is not None and follow_up_date != item.follow_up_date:
+        changes["follow_up_date"] = follow_up_date
+    if assignee is not None and assignee.id != item.assignee_id:
+        changes["assignee"] = assignee
+    if changes:
+        items.update_item(item, actor=actor, expected_version=None, **changes)
+    if action:
+        lifecycle.perform(
+            item,
+            action,
+            actor=actor,
+            expected_version=None,
+            note=note,
+            follow_up_date=follow_up_date or item.follow_up_date,
+        )
+    touch(entry.meeting)

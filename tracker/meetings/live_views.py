@@ -1,0 +1,315 @@
+"""Live meeting mode and tasks (routes on the meetings blueprint)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from tracker.auth.services import managers_of
+from tracker.auth.views import safe_next
+from tracker.db import db
+from tracker.exceptions import ConflictError, ServiceError
+from tracker.forms_support import options
+from tracker.i18n import _
+from tracker.items import lifecycle
+from tracker.items.models import ItemKind
+from tracker.meetings import live as outcomes
+from tracker.meetings import permissions, queries, services
+from tracker.meetings.forms import (
+    EntryForm,
+    EntryItemForm,
+    QuickAddForm,
+    TaskDueForm,
+    TaskForm,
+)
+from tracker.meetings.models import AgendaEntry, Meeting, Task
+from tracker.meetings.views import bp
+from tracker.networks.models import Network
+from tracker.networks.services import active_networks
+
+
+def _is_fetch() -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _network_options(empty: str):
+    return options([(None, empty)] + [(n.id, n.short_name) for n in active_networks()])
+
+
+def _people():
+    from sqlalchemy import select
+
+    from tracker.auth.models import User
+
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+def live_context(meeting: Meeting) -> dict:
+    """What the live page and its polled fragment need, loaded with a fixed set of queries."""
+    people = _people()
+    managers: dict[int, list] = {}
+    for person in people:
+        if person.is_manager and person.network_id:
+            managers.setdefault(person.network_id, []).append(person)
+    quick = QuickAddForm()
+    quick.responsible_network.choices = _network_options(_("not yet decided"))
+    return dict(
+        meeting=meeting,
+        entries=queries.agenda_entries(meeting),
+        roll_call=services.roll_call(meeting.series),
+        present={a.network_id: a.present for a in meeting.attendance},
+        people=people,
+        managers=managers,
+        networks=active_networks(),
+        can_run=permissions.can_run(current_user),
+        quick_form=quick,
+        actions_for=lambda item: lifecycle.available_actions(item, current_user),
+    )
+
+
+@bp.get("/<int:meeting_id>/live")
+@login_required
+def live(meeting_id: int):
+    """The one page for the whole call: attendance, agenda, outcomes, tasks, quick-add."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return render_template("meetings/live.html", **live_context(meeting))
+
+
+@bp.get("/<int:meeting_id>/live/fragment")
+@login_required
+def live_fragment(meeting_id: int):
+    """The agenda part of the live page; 304 while nothing changed (polled by the page)."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    etag = f"m{meeting.id}-r{meeting.revision}"
+    if etag in request.if_none_match:
+        return "", 304, {"ETag": f'"{etag}"'}
+    html = render_template("meetings/_live_agenda.html", **live_context(meeting))
+    return html, 200, {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
+
+
+@bp.post("/<int:meeting_id>/start")
+@login_required
+def start(meeting_id: int):
+    """Open live mode for everyone."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    services.start_meeting(meeting, actor=current_user)
+    db.session.commit()
+    return redirect(url_for("meetings.live", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/close")
+@login_required
+def close(meeting_id: int):
+    """Close the meeting: minutes frozen, undiscussed entries carry over."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    following = outcomes.close_meeting(meeting, actor=current_user)
+    db.session.commit()
+    flash(_("The meeting is closed. Undiscussed entries go to the next meeting."), "success")
+    if following is not None:
+        flash(
+            _("Next meeting: %(date)s.", date=services.local_date(following).strftime("%d.%m.%Y")),
+            "info",
+        )
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+def _entry_answer(entry: AgendaEntry, status: int = 200, conflict: dict | None = None):
+    """Answer a live-mode change: the re-rendered entry for the page's script, else redirect."""
+    if not _is_fetch():
+        if conflict:
+            flash(
+                _("Someone else changed this entry meanwhile. Please check and save again."),
+                "warning",
+            )
+        return redirect(
+            url_for("meetings.live", meeting_id=entry.meeting_id, _anchor=f"entry-{entry.id}")
+        )
+    context = live_context(entry.meeting)
+    visible = [e.id for e in context["entries"] if not e.removed]
+    top = visible.index(entry.id) + 1 if entry.id in visible else None
+    html = render_template(
+        "meetings/_entry.html", entry=entry, top=top, conflict=conflict, **context
+    )
+    return html, status
+
+
+@bp.post("/entries/<int:entry_id>/outcome")
+@login_required
+def entry_outcome(entry_id: int):
+    """Save an entry's discussed flag, note and decision."""
+    entry = db.get_or_404(AgendaEntry, entry_id)
+    form = EntryForm()
+    if not form.validate_on_submit():
+        return _error(_("Please check the input."), 400)
+    try:
+        outcomes.update_entry(
+            entry,
+            actor=current_user,
+            expected_version=form.version.data,
+            discussed=form.discussed.data,
+            note=form.note.data or "",
+            decision=form.decision.data or "",
+        )
+    except ConflictError:
+        db.session.rollback()
+        entry = db.session.get(AgendaEntry, entry_id)
+        return _entry_answer(
+            entry,
+            409,
+            conflict={
+                "discussed": form.discussed.data,
+                "note": form.note.data or "",
+                "decision": form.decision.data or "",
+            },
+        )
+    db.session.commit()
+    return _entry_answer(entry)
+
+
+@bp.post("/entries/<int:entry_id>/item")
+@login_required
+def entry_item(entry_id: int):
+    """Change the entry's item in place: follow-up, hand-off, assignee, status."""
+    entry = db.get_or_404(AgendaEntry, entry_id)
+    form = EntryItemForm()
+    form.responsible_network.choices = _network_options("—")
+    form.assignee.choices = options(
+        [(None, "—")]
+        + [
+            (u.id, u.name)
+            for u in managers_of(entry.item.responsible_network_id if entry.item else None)
+        ]
+    )
+    if not form.validate_on_submit():
+        return _error(_("Please check the input."), 400)
+    try:
+        outcomes.update_item_in_meeting(
+            entry,
+            actor=current_user,
+            expected_version=form.version.data,
+            action=form.action.data or "",
+            note=form.note.data or "",
+            follow_up_date=form.follow_up_date.data,
+            responsible_network=db.session.get(Network, form.responsible_network.data or 0),
+            assignee=_user(form.assignee.data),
+        )
+    except ConflictError:
+        db.session.rollback()
+        return _entry_answer(db.session.get(AgendaEntry, entry_id), 409, conflict={"item": True})
+    except ServiceError as exc:
+        db.session.rollback()
+        return _error(exc.message, exc.status_code, entry)
+    db.session.commit()
+    return _entry_answer(entry)
+
+
+def _user(user_id: int | None):
+    from tracker.auth.models import User
+
+    return db.session.get(User, user_id) if user_id else None
+
+
+def _error(message: str, status: int, entry: AgendaEntry | None = None):
+    if _is_fetch():
+        return jsonify(error={"status": status, "message": message}), status
+    flash(message, "danger")
+    if entry is not None:
+        return redirect(url_for("meetings.live", meeting_id=entry.meeting_id))
+    return redirect(request.referrer or url_for("meetings.index"))
+
+
+@bp.post("/<int:meeting_id>/attendance")
+@login_required
+def attendance(meeting_id: int):
+    """Mark a network present or absent."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    network = db.get_or_404(Network, request.form.get("network", type=int) or 0)
+    outcomes.set_attendance(
+        meeting, network, request.form.get("present") in ("y", "1", "on"), actor=current_user
+    )
+    db.session.commit()
+    if _is_fetch():
+        return jsonify(ok=True)
+    return redirect(url_for("meetings.live", meeting_id=meeting.id))
+
+
+@bp.post("/entries/<int:entry_id>/tasks")
+@login_required
+def add_task(entry_id: int):
+    """Raise a task on an agenda entry."""
+    entry = db.get_or_404(AgendaEntry, entry_id)
+    form = TaskForm()
+    form.owner.choices = options([(None, "—")] + [(u.id, u.name) for u in _people()])
+    if not form.validate_on_submit():
+        return _error(_("A task needs a title and a responsible person."), 400, entry)
+    outcomes.add_task(
+        entry.meeting,
+        actor=current_user,
+        title=form.title.data,
+        owner=_user(form.owner.data),
+        due_date=form.due_date.data,
+        entry=entry,
+    )
+    db.session.commit()
+    return _entry_answer(entry)
+
+
+@bp.post("/<int:meeting_id>/quick-add")
+@login_required
+def quick_add(meeting_id: int):
+    """Register an item raised in the meeting; it appears on the agenda at once."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = QuickAddForm()
+    form.responsible_network.choices = _network_options("—")
+    if not form.validate_on_submit():
+        return _error(_("A new item needs a title and a company."), 400)
+    item = outcomes.quick_add(
+        meeting,
+        actor=current_user,
+        title=form.title.data,
+        company_name=form.company_name.data,
+        kind=ItemKind(form.kind.data),
+        responsible_network=db.session.get(Network, form.responsible_network.data or 0),
+    )
+    db.session.commit()
+    if _is_fetch():
+        return jsonify(reference=item.reference, id=item.id)
+    flash(_("Item %(ref)s was created.", ref=item.reference), "success")
+    return redirect(url_for("meetings.live", meeting_id=meeting.id))
+
+
+@bp.get("/tasks")
+@login_required
+def my_tasks():
+    """The user's open tasks from all meetings."""
+    return render_template(
+        "meetings/tasks.html", tasks=outcomes.open_tasks(current_user), due_form=TaskDueForm()
+    )
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@login_required
+def task_done(task_id: int):
+    """Mark a task done, or open again."""
+    task = db.get_or_404(Task, task_id)
+    outcomes.complete_task(task, actor=current_user, done=request.form.get("done", "1") == "1")
+    db.session.commit()
+    if _is_fetch():
+        return jsonify(ok=True)
+    return redirect(safe_next(request.form.get("next_url")) or url_for("meetings.my_tasks"))
+
+
+@bp.post("/tasks/<int:task_id>/due")
+@login_required
+def task_due(task_id: int):
+    """Move a task to another due date."""
+    task = db.get_or_404(Task, task_id)
+    form = TaskDueForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcomes.move_task(
+        task, actor=current_user, due_date=form.due_date.data, expected_version=form.version.data
+    )
+    db.session.commit()
+    flash(_("Due date changed."), "success")
+    return redirect(url_for("meetings.my_tasks"))

@@ -1,0 +1,238 @@
+"""Meeting pages: list and archive, the agenda of one meeting, and the series (admins)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.db import db
+from tracker.exceptions import ConflictError, ServiceError
+from tracker.forms_support import apply_error, set_version
+from tracker.i18n import _
+from tracker.items.models import Item
+from tracker.meetings import agenda, permissions, queries, services
+from tracker.meetings.forms import (
+    AddItemForm,
+    FreeTopicForm,
+    MoveMeetingForm,
+    SeriesForm,
+    VersionForm,
+)
+from tracker.meetings.models import AgendaEntry, Meeting, MeetingSeries
+from tracker.networks.models import Network
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Show upcoming meetings and the archive."""
+    page = db.paginate(queries.archive(), per_page=20, error_out=False)
+    return render_template(
+        "meetings/index.html",
+        upcoming=queries.upcoming_meetings(),
+        page=page,
+        series=queries.all_series(),
+    )
+
+
+@bp.get("/<int:meeting_id>")
+@login_required
+def detail(meeting_id: int):
+    """Show a meeting's agenda (or its minutes once closed)."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        entries=queries.agenda_entries(meeting),
+        can_run=permissions.can_run(current_user),
+        can_manage=permissions.can_manage_series(current_user),
+        free_form=FreeTopicForm(),
+        add_form=AddItemForm(),
+        move_form=MoveMeetingForm(version=meeting.version, starts_at=_local(meeting)),
+    )
+
+
+def _local(meeting: Meeting):
+    return meeting.starts_at.astimezone(ZoneInfo(meeting.series.timezone)).replace(tzinfo=None)
+
+
+def _back(meeting: Meeting, anchor: str | None = None):
+    target = request.form.get("back") or ""
+    if target == "live":
+        return redirect(url_for("meetings.live", meeting_id=meeting.id, _anchor=anchor))
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=anchor))
+
+
+@bp.post("/<int:meeting_id>/prepare")
+@login_required
+def prepare(meeting_id: int):
+    """Build or refresh the agenda."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    added = agenda.prepare_agenda(meeting, actor=current_user)
+    db.session.commit()
+    flash(_("Agenda prepared: %(n)d new entries.", n=len(added)), "success")
+    return _back(meeting)
+
+
+@bp.post("/<int:meeting_id>/topics")
+@login_required
+def add_topic(meeting_id: int):
+    """Add a free topic to the agenda."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = FreeTopicForm()
+    if form.validate_on_submit():
+        agenda.add_free_topic(meeting, form.title.data, actor=current_user)
+        db.session.commit()
+    else:
+        flash(_("Please give the topic a title."), "danger")
+    return _back(meeting)
+
+
+@bp.post("/<int:meeting_id>/items")
+@login_required
+def add_item(meeting_id: int):
+    """Put an item on the agenda by its reference number."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = AddItemForm()
+    item = db.session.scalar(
+        select(Item).where(Item.reference == (form.reference.data or "").strip())
+    )
+    if not form.validate_on_submit() or item is None:
+        flash(_("No item with this reference number."), "danger")
+        return _back(meeting)
+    agenda.add_item_entry(meeting, item, actor=current_user)
+    db.session.commit()
+    return _back(meeting)
+
+
+@bp.post("/entries/<int:entry_id>/move/<direction>")
+@login_required
+def move_entry(entry_id: int, direction: str):
+    """Move an entry one place up or down."""
+    entry = db.get_or_404(AgendaEntry, entry_id)
+    agenda.move_entry(entry, -1 if direction == "up" else 1, actor=current_user)
+    db.session.commit()
+    return _back(entry.meeting, anchor=f"entry-{entry.id}")
+
+
+@bp.post("/entries/<int:entry_id>/remove")
+@login_required
+def remove_entry(entry_id: int):
+    """Take an entry off the agenda."""
+    entry = db.get_or_404(AgendaEntry, entry_id)
+    form = VersionForm()
+    form.validate_on_submit()
+    try:
+        agenda.remove_entry(entry, actor=current_user, expected_version=form.version.data)
+    except ConflictError as exc:
+        flash(exc.message, "warning")
+        return _back(entry.meeting)
+    db.session.commit()
+    return _back(entry.meeting)
+
+
+@bp.post("/entries/<int:entry_id>/restore")
+@login_required
+def restore_entry(entry_id: int):
+    """Put a removed entry back on the agenda."""
+    entry = db.get_or_404(AgendaEntry, entry_id)
+    agenda.restore_entry(entry, actor=current_user)
+    db.session.commit()
+    return _back(entry.meeting, anchor=f"entry-{entry.id}")
+
+
+@bp.post("/<int:meeting_id>/move")
+@login_required
+def move(meeting_id: int):
+    """Move a planned meeting (admins)."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = MoveMeetingForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a valid date and time."), "danger")
+        return _back(meeting)
+    starts = form.starts_at.data.replace(tzinfo=ZoneInfo(meeting.series.timezone))
+    services.move_meeting(
+        meeting, actor=current_user, starts_at=starts, expected_version=form.version.data
+    )
+    db.session.commit()
+    flash(_("The meeting was moved."), "success")
+    return _back(meeting)
+
+
+@bp.post("/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id: int):
+    """Cancel a planned meeting (admins); the series gets its next meeting."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = VersionForm()
+    form.validate_on_submit()
+    services.cancel_meeting(meeting, actor=current_user, expected_version=form.version.data)
+    db.session.commit()
+    flash(_("The meeting was cancelled."), "info")
+    return redirect(url_for("meetings.index"))
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@bp.route("/series/<int:series_id>", methods=["GET", "POST"])
+@login_required
+def series_edit(series_id: int | None = None):
+    """Create or change a meeting series (admins)."""
+    if not permissions.can_manage_series(current_user):
+        abort(403)
+    series = db.get_or_404(MeetingSeries, series_id) if series_id else None
+    form = SeriesForm(obj=series)
+    if request.method == "GET" and series:
+        form.roll_call.data = "\n".join(n.short_name for n in services.roll_call(series))
+    if form.validate_on_submit():
+        try:
+            series = _save_series(form, series)
+        except ConflictError as exc:
+            db.session.rollback()
+            db.session.refresh(exc.record)
+            set_version(form, exc.record.version)
+            flash(
+                _(
+                    "Someone else changed this series meanwhile. Your input is kept; save "
+                    "again to overwrite."
+                ),
+                "warning",
+            )
+            return render_template("meetings/series_edit.html", form=form, series=series), 409
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("meetings.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/series_edit.html", form=form, series=series), status
+
+
+def _save_series(form: SeriesForm, series: MeetingSeries | None) -> MeetingSeries:
+    names = [n.strip() for n in (form.roll_call.data or "").splitlines() if n.strip()]
+    networks = {n.short_name: n for n in db.session.scalars(select(Network))}
+    unknown = [n for n in names if n not in networks]
+    if unknown:
+        raise ServiceError(
+            _("Unknown networks: %(names)s", names=", ".join(unknown)), field="roll_call"
+        )
+    values = {f: form[f].data for f in services.SERIES_FIELDS}
+    values["video_link"] = values["video_link"] or ""
+    values["standing_topics_start"] = values["standing_topics_start"] or ""
+    values["standing_topics_end"] = values["standing_topics_end"] or ""
+    return services.save_series(
+        actor=current_user,
+        series=series,
+        expected_version=form.version.data,
+        roll_call=[networks[n] for n in names],
+        **values,
+    )
+
+
+from tracker.meetings import live_views  # noqa: E402,F401  (routes on the same blueprint)
