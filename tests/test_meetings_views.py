@@ -214,3 +214,13 @@ def test_observer_cannot_change_meeting(client, login, world):
     assert "entry-outcome" not in page
     response = client.post(f"/meetings/entries/{entry.id}/outcome", data={"note": "x"})
     assert response.status_code == 403
+
+
+def test_item_timeline_links_to_meeting_with_outcome(client, login, world):
+    login(world["manager"])
+    entry = world["entry"]
+    client.post(f"/meetings/entries/{entry.id}/outcome", data={
+        "version": entry.version, "discussed": "y", "decision": "Kontakt über Alpha"})
+    client.post(f"/meetings/{world['meeting'].id}/close")
+    page = client.get(f"/items/{world['item'].id}").text
+    assert f'href="/meetings/{world["meeting"].id}"' in page and "Kontakt über Alpha" in page

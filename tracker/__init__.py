@@ -109,14 +109,18 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per area."""
     from tracker.admin.views import bp as admin_bp
+    from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.exports.views import bp as meeting_exports_bp
     from tracker.health import bp as health_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.items.views import bp as items_bp
     from tracker.meetings.views import bp as meetings_bp
     from tracker.networks.views import bp as networks_bp
+    from tracker.reports.views import bp as reports_bp
+    from tracker.search.views import bp as search_bp
 
     for blueprint in (
         auth_bp,
@@ -128,5 +132,8 @@ def register_blueprints(app: Flask) -> None:
         health_bp,
         meetings_bp,
         meeting_exports_bp,
+        reports_bp,
+        imports_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)

@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # Secret part of the URL of the user's calendar feed; None means no feed.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

@@ -141,6 +141,8 @@ class Item(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     accepted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Fingerprint of the imported row this item came from: re-importing creates nothing new.
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 
     company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
@@ -178,6 +180,24 @@ class Item(db.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+class SavedView(db.Model):
+    """A named filter of the register list, private or shared with everyone."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(Text, default="")
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    owner: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ActivityKind(LabelledEnum):
@@ -223,4 +243,4 @@ class Activity(db.Model):
 
     item: Mapped[Item] = relationship(back_populates="activities")
     actor: Mapped[User | None] = relationship(lazy="joined")
-    meeting: Mapped[Meeting | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship(lazy="joined")

@@ -1,0 +1,1 @@
+"""Importing an existing register from CSV or XLSX."""

@@ -1,0 +1,1 @@
+"""Register exports, saved views, funder reports and calendar feeds."""
