@@ -171,3 +171,14 @@ def test_login_is_rate_limited(tmp_path, database_url, make_user):
     assert codes[:5] == [401] * 5 and codes[5] == 429
     with app.app_context():
         db.engine.dispose()
+
+
+def test_background_request_without_session_answers_401(client):
+    response = client.get("/items/duplicates?title=x", headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 401 and response.json["error"]["status"] == 401
+
+
+def test_login_redirect_keeps_target(client):
+    response = client.get("/items/?status=all")
+    assert response.status_code == 302
+    assert "next=%2Fitems%2F%3Fstatus%3Dall" in response.location

@@ -6,7 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, flash, jsonify, redirect, request, url_for
+from flask_login import login_url
 
 from tracker.config import Config, env_overrides
 from tracker.db import alembic_render_item, configure_sqlite, db, write_intent
@@ -80,7 +81,7 @@ def register_database(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Attach the unbound extensions."""
     from tracker.auth.services import load_user
-    from tracker.i18n import N_, _, select_locale
+    from tracker.i18n import select_locale
 
     csrf.init_app(app)
     migrate.init_app(
@@ -100,10 +101,19 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = N_("Please log in to see this page.")
-    login_manager.login_message_category = "info"
-    login_manager.localize_callback = _
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """Background requests and API clients get 401; pages redirect to the login form."""
+    from tracker.errors import wants_json
+    from tracker.i18n import _
+
+    if request.headers.get("X-Requested-With") == "fetch" or wants_json():
+        return jsonify(error={"status": 401, "message": _("Please log in.")}), 401
+    flash(_("Please log in to see this page."), "info")
+    return redirect(login_url(url_for("auth.login"), next_url=request.full_path.rstrip("?")))
 
 
 def register_blueprints(app: Flask) -> None:

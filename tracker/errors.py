@@ -49,8 +49,9 @@ def handle_csrf(exc: CSRFError):
         400,
         _("The form has expired"),
         _(
-            "Your session or the form's security token has expired. Go back, reload the page and "
-            "send it again; your browser keeps what you typed."
+            "Your session or the form's security token has expired. Go back and send the form "
+            "again; what you typed is kept. If you were logged out, log in first: the form "
+            "offers your input again."
         ),
     )
 

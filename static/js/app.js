@@ -1,6 +1,8 @@
-// Bedarfsregister: company suggestions and duplicate hints on the item form.
+// Bedarfsregister: company suggestions, duplicate hints, drafts that survive errors.
 (function () {
   "use strict";
+
+  const FETCH = { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } };
 
   function debounce(fn, ms) {
     let timer;
@@ -10,6 +12,11 @@
     };
   }
 
+  // A background request whose session has ended answers 401: show nothing.
+  function usable(response) {
+    return response.ok && !response.redirected;
+  }
+
   function setupItemForm(form) {
     const company = form.querySelector("#company_name");
     const title = form.querySelector("#title");
@@ -17,13 +24,13 @@
     const box = form.querySelector("#duplicates");
     if (!company || !title || !box) return;
     company.setAttribute("list", "company-suggestions");
-    company.setAttribute("autocomplete", "off");
+    company.setAttribute("autocomplete", "organization");
 
     const suggest = debounce(function () {
       const q = company.value.trim();
       if (q.length < 2) return;
-      fetch("/companies/suggest?q=" + encodeURIComponent(q), { credentials: "same-origin" })
-        .then((r) => (r.ok ? r.json() : { names: [] }))
+      fetch(box.dataset.suggestUrl + "?q=" + encodeURIComponent(q), FETCH)
+        .then((r) => (usable(r) ? r.json() : { names: [] }))
         .then((data) => {
           list.replaceChildren(...data.names.map((name) => new Option(name)));
         })
@@ -33,8 +40,8 @@
     const check = debounce(function () {
       const params = new URLSearchParams({ company_name: company.value, title: title.value });
       if (box.dataset.exclude) params.set("exclude", box.dataset.exclude);
-      fetch(box.dataset.url + "?" + params.toString(), { credentials: "same-origin" })
-        .then((r) => (r.ok ? r.text() : ""))
+      fetch(box.dataset.url + "?" + params.toString(), FETCH)
+        .then((r) => (usable(r) ? r.text() : ""))
         .then((html) => {
           box.innerHTML = html;
         })
@@ -49,6 +56,71 @@
   }
 
   document.querySelectorAll("form.item-form").forEach(setupItemForm);
+
+  // Drafts: what is typed into a form marked keep-draft is kept in this browser tab until
+  // the server confirms a save, so an expired session or form token loses nothing.
+  const SKIP = ["csrf_token", "version", "password", "current_password", "confirm"];
+
+  function draftKey(form) {
+    return "draft:" + form.getAttribute("action");
+  }
+
+  function fields(form) {
+    return Array.from(form.elements).filter(
+      (el) => el.name && SKIP.indexOf(el.name) === -1 && el.type !== "hidden" &&
+        el.type !== "submit" && el.type !== "button" && el.type !== "file"
+    );
+  }
+
+  function saveDraft(form, submitted) {
+    const values = {};
+    fields(form).forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        values[el.name + "=" + el.value] = el.checked;
+      } else {
+        values[el.name] = el.value;
+      }
+    });
+    sessionStorage.setItem(draftKey(form), JSON.stringify({ values: values, submitted: submitted }));
+  }
+
+  function isEmpty(form) {
+    return fields(form).every((el) => (el.type === "checkbox" || el.type === "radio" ||
+      el.tagName === "SELECT" ? true : !el.value));
+  }
+
+  function restoreDraft(form) {
+    const raw = sessionStorage.getItem(draftKey(form));
+    if (!raw || !isEmpty(form)) return;
+    const draft = JSON.parse(raw);
+    fields(form).forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        const key = el.name + "=" + el.value;
+        if (key in draft.values) el.checked = draft.values[key];
+      } else if (el.name in draft.values) {
+        el.value = draft.values[el.name];
+      }
+    });
+    const note = document.createElement("div");
+    note.className = "alert alert-info py-1 small draft-restored";
+    note.setAttribute("role", "status");
+    note.textContent = form.dataset.draftRestored || "";
+    form.prepend(note);
+  }
+
+  if (document.querySelector(".alert-success")) {
+    Object.keys(sessionStorage).forEach(function (key) {
+      if (key.indexOf("draft:") !== 0) return;
+      const draft = JSON.parse(sessionStorage.getItem(key) || "{}");
+      if (draft.submitted) sessionStorage.removeItem(key);
+    });
+  }
+
+  document.querySelectorAll("form.keep-draft").forEach(function (form) {
+    restoreDraft(form);
+    form.addEventListener("input", () => saveDraft(form, false));
+    form.addEventListener("submit", () => saveDraft(form, true));
+  });
 
   // Buttons with data-confirm ask before their form is sent.
   document.addEventListener("submit", function (event) {
