@@ -12,6 +12,7 @@ import os
 from datetime import date
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -80,6 +81,13 @@ def _empty_tables() -> None:
 def app(database_url, tmp_path):
     """The application, on empty tables, inside an app context."""
     app = _make_app(database_url, tmp_path / "instance")
+
+    @app.teardown_request
+    def _forget_user(_exc):
+        # The test keeps one app context open across requests; in production every
+        # request has its own, so the logged-in user must not carry over to the next one.
+        g.pop("_login_user", None)
+
     with app.app_context():
         yield app
         db.session.rollback()

@@ -38,7 +38,9 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     register_extensions(app)
     register_blueprints(app)
     from tracker import cli, errors, security, templating
+    from tracker.auth import sessions
 
+    sessions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -129,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.items.views import bp as items_bp
     from tracker.meetings.views import bp as meetings_bp
     from tracker.networks.views import bp as networks_bp
+    from tracker.privacy.views import bp as privacy_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.search.views import bp as search_bp
 
@@ -145,5 +148,6 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         imports_bp,
         search_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)

@@ -77,7 +77,9 @@ def set_password(email: str, password: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    from tracker.backup import backup_command
     from tracker.demo.cli import demo_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)

@@ -40,6 +40,18 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "5 per minute"
 
+    SESSION_IDLE_MINUTES = 180  # a two-hour meeting with a break stays logged in
+    PASSWORD_RESET_MAX_AGE = 3600
+
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""  # noqa: S105 - empty: no SMTP login
+    MAIL_FROM = "bedarfsregister@localhost"
+
+    PRIVACY_ANONYMISE_AFTER_MONTHS = 24
+
     ITEMS_PER_PAGE = 25
     FOLLOW_UP_DEFAULT_DAYS = 14
     BOOTSTRAP_SERVE_LOCAL = True

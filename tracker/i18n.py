@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, lazy_gettext, ngettext
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    get_locale,
+    lazy_gettext,
+    ngettext,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 _l = lazy_gettext
 
-__all__ = ["_", "_l", "ngettext", "get_locale", "select_locale", "format_date", "format_datetime"]
+__all__ = [
+    "_",
+    "_l",
+    "ngettext",
+    "get_locale",
+    "force_locale",
+    "select_locale",
+    "format_date",
+    "format_datetime",
+]
 
 
 def select_locale() -> str:

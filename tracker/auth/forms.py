@@ -36,3 +36,15 @@ class UserForm(FlaskForm):
     network = SelectField(_l("Network"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), description=_l("At least 12 characters."))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )

@@ -8,7 +8,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.audit import services as audit
 from tracker.auth.models import User, UserRole, new_session_token
+from tracker.auth.passwords import check_password_rules
 from tracker.db import db, utcnow
 from tracker.exceptions import PermissionDenied, ValidationFailed
 from tracker.i18n import _
@@ -22,18 +24,6 @@ _DUMMY_HASH: dict[str, str] = {}
 def hash_password(password: str) -> str:
     """Hash with the configured key-derivation function (pbkdf2:sha256, 600,000 rounds)."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def check_password_rules(password: str) -> None:
-    """At least the configured length; no composition rules."""
-    if len(password or "") < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise ValidationFailed(
-            _(
-                "The password needs at least %(n)d characters.",
-                n=current_app.config["PASSWORD_MIN_LENGTH"],
-            ),
-            field="password",
-        )
 
 
 def normalise_email(email: str) -> str:
@@ -51,10 +41,14 @@ def authenticate(email: str, password: str) -> User | None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
         check_password_hash(dummy, password or "")
+        audit.record("login_failed", subject=normalise_email(email), reason="unknown account")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
+        reason = "wrong password" if user.active else "deactivated"
+        audit.record("login_failed", actor=user, subject=user.email, reason=reason)
         return None
     user.last_login_at = utcnow()
+    audit.record("login", actor=user, subject=user.email)
     return user
 
 
@@ -83,17 +77,18 @@ def create_user(
         raise ValidationFailed(_("A user with this e-mail address exists already."), field="email")
     if not (name or "").strip():
         raise ValidationFailed(_("A name is required."), field="name")
-    check_password_rules(password)
+    check_password_rules(password, email, name)
     _check_role_network(role, network)
     user = User(
         email=email,
         name=name.strip(),
         password_hash=hash_password(password),
         role=role,
-        network=network if role is not UserRole.ADMIN else network,
+        network=network,
         locale=locale,
     )
     db.session.add(user)
+    audit.record("user_created", actor=actor, subject=email, role=role)
     db.session.flush()
     return user
 
@@ -116,7 +111,15 @@ def update_user(user: User, *, actor: User, expected_version: int | None, **chan
             )
         user.email = email
     for field in ("name", "role", "network", "active"):
-        if field in changes:
+        if field in changes and getattr(user, field) != changes[field]:
+            if field in ("role", "active"):
+                audit.record(
+                    f"user_{field}_changed",
+                    actor=actor,
+                    subject=user.email,
+                    old=getattr(user, field),
+                    new=changes[field],
+                )
             setattr(user, field, changes[field])
     _check_role_network(user.role, user.network)
     if changes.get("active") is False:
@@ -130,15 +133,17 @@ def set_password(user: User, password: str, *, current_password: str | None = No
         user.password_hash, current_password
     ):
         raise ValidationFailed(_("The current password is not correct."), field="current_password")
-    check_password_rules(password)
+    check_password_rules(password, user.email, user.name)
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    audit.record("password_changed", actor=user, subject=user.email)
     db.session.flush()
 
 
 def end_all_sessions(user: User) -> None:
     """Log the user out everywhere by changing the token the sessions carry."""
     user.session_token = new_session_token()
+    audit.record("logout_everywhere", actor=user, subject=user.email)
     db.session.flush()
 
 

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.auth import services
+from tracker.auth import services, sessions
 from tracker.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from tracker.db import db
 from tracker.exceptions import ValidationFailed
@@ -62,6 +62,7 @@ def login():
         if user is not None:
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
+            sessions.start()
             db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
         flash(_("E-mail or password is not correct."), "danger")
@@ -121,3 +122,6 @@ def logout_everywhere():
     session.clear()
     flash(_("You are logged out on all devices."), "info")
     return redirect(url_for("auth.login"))
+
+
+from tracker.auth import reset_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -1,0 +1,1 @@
+"""Personal data of contacts: export, erasure and automatic anonymisation."""

@@ -1,0 +1,143 @@
+"""Export and erase a contact's personal data; anonymise contacts of long-closed items."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Enum, String, Text, and_, exists, func, not_, or_, select, update
+
+from tracker.audit import services as audit
+from tracker.auth.models import User
+from tracker.companies.models import Contact
+from tracker.db import db, utcnow
+from tracker.exceptions import PermissionDenied
+from tracker.i18n import _
+from tracker.items.models import Activity, Item, ItemStatus
+
+REDACTED = "[…]"
+# The audit log is append-only: it never holds contacts' personal data in the first place.
+UNTOUCHED_TABLES = {"audit_events", "alembic_version"}
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied(_("Only the coordination office handles personal data."))
+
+
+def personal_strings(contact: Contact) -> list[str]:
+    """The contact's identifying texts, longest first (so that a name inside an e-mail goes)."""
+    values = {contact.name.strip(), contact.email.strip(), contact.phone.strip()}
+    return sorted((v for v in values if len(v) >= 3), key=len, reverse=True)
+
+
+def export_contact(contact: Contact, *, actor: User) -> dict[str, Any]:
+    """Everything stored about one contact, as a JSON-ready dict; the export is logged."""
+    _require_admin(actor)
+    items = db.session.scalars(select(Item).where(Item.contact_id == contact.id)).all()
+    needles = personal_strings(contact)
+    mentions = (
+        db.session.scalars(
+            select(Activity).where(
+                or_(*[Activity.body.contains(n, autoescape=True) for n in needles])
+            )
+        ).all()
+        if needles
+        else []
+    )
+    audit.record("contact_exported", actor=actor, subject=f"contact:{contact.id}")
+    return {
+        "contact": {
+            "id": contact.id,
+            "name": contact.name,
+            "function": contact.function,
+            "email": contact.email,
+            "phone": contact.phone,
+            "created_at": contact.created_at.isoformat(),
+        },
+        "company": {"id": contact.company.id, "name": contact.company.name},
+        "items": [
+            {
+                "reference": i.reference,
+                "title": i.title,
+                "status": i.status.value,
+                "created_at": i.created_at.isoformat(),
+                "description": i.description,
+            }
+            for i in items
+        ],
+        "mentions_in_activity": [
+            {"item": a.item.reference, "at": a.created_at.isoformat(), "text": a.body}
+            for a in mentions
+        ],
+    }
+
+
+def _text_columns():
+    for table in db.metadata.sorted_tables:
+        if table.name in UNTOUCHED_TABLES:
+            continue
+        for column in table.columns:
+            kind = column.type
+            if (
+                isinstance(kind, String | Text)
+                and not isinstance(kind, Enum)
+                and not column.primary_key
+            ):
+                yield table, column
+
+
+def redact_everywhere(needles: list[str]) -> int:
+    """Replace the texts in every text column of every table; returns the rows changed."""
+    changed = 0
+    for table, column in _text_columns():
+        for needle in needles:
+            result = db.session.execute(
+                update(table)
+                .where(column.contains(needle, autoescape=True))
+                .values({column.name: func.replace(column, needle, REDACTED)})
+                .execution_options(synchronize_session=False)
+            )
+            changed += result.rowcount or 0
+    return changed
+
+
+def erase_contact(contact: Contact, *, actor: User | None, reason: str = "request") -> int:
+    """Replace the contact's personal data everywhere; items stay, anonymised."""
+    _require_admin(actor)
+    needles = personal_strings(contact)
+    contact_id = contact.id
+    contact.name, contact.function, contact.email, contact.phone = REDACTED, "", "", ""
+    contact.anonymised_at = utcnow()
+    db.session.flush()
+    changed = redact_everywhere(needles)
+    db.session.expire_all()
+    audit.record(
+        "contact_erased", actor=actor, subject=f"contact:{contact_id}", reason=reason, rows=changed
+    )
+    return changed
+
+
+def contacts_due_for_anonymisation(months: int) -> list[Contact]:
+    """Contacts all of whose items were closed more than ``months`` ago."""
+    cutoff = utcnow() - timedelta(days=round(months * 30.44))
+    open_or_recent = exists().where(
+        Item.contact_id == Contact.id,
+        not_(
+            and_(Item.status.in_((ItemStatus.DONE, ItemStatus.DECLINED)), Item.closed_at < cutoff)
+        ),
+    )
+    has_items = exists().where(Item.contact_id == Contact.id)
+    return list(
+        db.session.scalars(
+            select(Contact).where(Contact.anonymised_at.is_(None), has_items, ~open_or_recent)
+        )
+    )
+
+
+def anonymise_old_contacts(months: int) -> int:
+    """Erase the contacts of items closed longer than ``months`` ago; returns how many."""
+    due = contacts_due_for_anonymisation(months)
+    for contact in due:
+        erase_contact(contact, actor=None, reason=f"closed for more than {months} months")
+    return len(due)
