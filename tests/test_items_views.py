@@ -61,6 +61,8 @@ def test_admin_pages_render(client, login, setup):
         "/admin/topics",
         "/admin/topics/new",
         f"/admin/topics/{setup['topic'].id}",
+        "/admin/audit",
+        "/admin/audit?event=login",
     ]:
         assert client.get(url).status_code == 200, url
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.admin.forms import NetworkForm, TopicForm
+from tracker.audit.models import AuditEvent
 from tracker.auth import services as users
 from tracker.auth.forms import UserForm
 from tracker.auth.models import User, UserRole
@@ -163,3 +164,16 @@ def topic_edit(topic_id: int | None = None):
         )
 
     return _save(form, "admin/topic_edit.html", save, "admin.topic_list", topic=topic)
+
+
+@bp.get("/audit")
+def audit_log():
+    """Show the security events, newest first (read-only: the log is append-only)."""
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    event = request.args.get("event", "")[:60]
+    if event:
+        stmt = stmt.where(AuditEvent.event == event)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    actors = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_({e.actor_id for e in page.items if e.actor_id})))}
+    return render_template("admin/audit.html", page=page, actors=actors, event=event)
