@@ -21,7 +21,9 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     """Build the application: config class, instance/config.py, TRACKER_* vars, overrides."""
     app = Flask(
         __name__,
-        instance_path=instance_path or str(ROOT / "instance"),
+        instance_path=instance_path
+        or os.environ.get("TRACKER_INSTANCE_PATH")
+        or str(ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
