@@ -16,8 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
+
 from tracker.db import db
 
 ROOT = Path(__file__).resolve().parents[2]
