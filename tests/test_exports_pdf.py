@@ -1,0 +1,163 @@
+"""PDF exports: text, page layout, and a renderer that loads nothing but bundled files."""
+
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from tracker.db import db
+from tracker.exports import pdf
+from tracker.meetings.documents import build_document
+from tracker.meetings.models import AgendaEntry, EntryKind, EntryReason, Task
+
+START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+UMLAUTS = "Förderung für Wärmepumpen – Rückfragen"
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenherstellungsverfahren" * 2
+
+
+def pdf_text(body: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True
+    )
+    return result.stdout.decode()
+
+
+def page_count(body: bytes) -> int:
+    return pdf_text(body).count("\f")
+
+
+def render(meeting, viewer, kind="minutes", locale="de") -> bytes:
+    with current_app.test_request_context(), force_locale(locale):
+        doc = build_document(meeting, viewer=viewer, kind=kind)
+        return pdf.render(render_template("exports/meeting.html", doc=doc))
+
+
+@pytest.fixture
+def meeting(make_meeting, make_item, make_network, make_user):
+    """An umlaut title, a very long word, a decision with a task, and free topics to 120."""
+    network = make_network("Nord")
+    meeting = make_meeting(starts_at=START)
+    owner = make_user("manager", network=network, name="Jens Körner")
+    first = AgendaEntry(
+        meeting=meeting,
+        position=1,
+        kind=EntryKind.ITEM,
+        reason=EntryReason.NEW,
+        item=make_item(title=UMLAUTS, responsible_network=network),
+        network_id=network.id,
+        discussed=True,
+        decision="Antrag stellen",
+    )
+    long = AgendaEntry(
+        meeting=meeting, position=2, kind=EntryKind.FREE, reason=EntryReason.MANUAL, title=LONG_WORD
+    )
+    db.session.add_all([first, long])
+    db.session.add(
+        Task(
+            meeting=meeting,
+            entry=first,
+            title="Förderbank anrufen",
+            owner=owner,
+            due_date=date(2026, 12, 3),
+        )
+    )
+    db.session.add_all(
+        AgendaEntry(
+            meeting=meeting,
+            position=n,
+            kind=EntryKind.FREE,
+            reason=EntryReason.MANUAL,
+            title=f"Thema Nummer {n}",
+            note="Kurz besprochen.",
+        )
+        for n in range(3, 121)
+    )
+    db.session.commit()
+    return meeting
+
+
+def test_german_minutes_pdf_has_tops_umlauts_and_decisions(meeting, make_user):
+    body = render(meeting, make_user("admin"))
+    text = pdf_text(body)
+    assert body.startswith(b"%PDF")
+    assert "TOP 1" in text and "TOP 120" in text and UMLAUTS in text
+    assert "Beschluss" in text and "Förderbank anrufen" in text and "03.12.2026" in text
+    assert "ENTWURF" in text and "Seite 1 von " in text  # the flag is set in capitals
+
+
+def test_english_minutes_pdf_has_english_headings(meeting, make_user):
+    text = pdf_text(render(meeting, make_user("admin"), locale="en"))
+    assert "Item 1" in text and "Decision" in text and "Responsible" in text
+    assert "Beschluss" not in text and "Page 1 of" in text
+
+
+def test_long_word_wraps_inside_the_page(meeting, make_user):
+    text = pdf_text(render(meeting, make_user("admin"), kind="agenda"))
+    assert LONG_WORD in "".join(text.split())
+    assert max(len(line) for line in text.splitlines()) < 130
+
+
+def test_agenda_of_120_entries_fills_a_few_pages(meeting, make_user):
+    body = render(meeting, make_user("admin"), kind="agenda")
+    assert 3 <= page_count(body) <= 8
+    assert f"Seite {page_count(body)} von {page_count(body)}" in pdf_text(body)
+
+
+def test_fetcher_serves_static_files_and_data_urls(app):
+    fetcher = pdf.StaticOnlyFetcher(app.static_folder)
+    css = Path(app.static_folder, "css", "print.css")
+    response = fetcher.fetch(css.as_uri())
+    assert response.content_type == "text/css" and b"@page" in response.read()
+    assert fetcher.fetch("data:text/plain,hallo").read() == b"hallo"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/tracker.png",
+        "https://example.org/font.woff2",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+    ],
+)
+def test_fetcher_refuses_network_and_foreign_files(app, url):
+    with pytest.raises(ValueError, match="refused"):
+        pdf.StaticOnlyFetcher(app.static_folder).fetch(url)
+
+
+def test_fetcher_refuses_a_path_that_climbs_out_of_static(app):
+    escape = Path(app.static_folder).as_uri() + "/../tracker/config.py"
+    with pytest.raises(ValueError, match="refused"):
+        pdf.StaticOnlyFetcher(app.static_folder).fetch(escape)
+
+
+def test_user_text_cannot_make_the_renderer_fetch(make_meeting, make_user, monkeypatch):
+    fetched = []
+    original = pdf.StaticOnlyFetcher.fetch
+    monkeypatch.setattr(
+        pdf.StaticOnlyFetcher,
+        "fetch",
+        lambda self, url, headers=None: fetched.append(url) or original(self, url, headers),
+    )
+    meeting = make_meeting(starts_at=START)
+    title = '<img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
+    db.session.add(
+        AgendaEntry(
+            meeting=meeting, position=1, kind=EntryKind.FREE, reason=EntryReason.MANUAL, title=title
+        )
+    )
+    db.session.commit()
+    text = pdf_text(render(meeting, make_user("admin"), kind="agenda"))
+    assert 'src="http://127.0.0.1:9/x.png"' in "".join(text.split("\n"))
+    assert [url.rsplit("/", 2)[-2:] for url in fetched] == [["css", "print.css"]]
+
+
+def test_injected_markup_still_fetches_nothing_outside_static(app, caplog):
+    html = '<p>x</p><img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
+    body = pdf.render(html, static_folder=app.static_folder)
+    assert body.startswith(b"%PDF")
+    assert "refused to load 'http://127.0.0.1:9/x.png'" in caplog.text
+    assert "refused to load 'file:///etc/passwd'" in caplog.text

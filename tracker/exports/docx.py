@@ -1,0 +1,140 @@
+"""A meeting's agenda or minutes as a Word document (python-docx), in the German layout."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from tracker.exports.data import Labels, MeetingDocument, Point
+
+GREY = RGBColor(0x44, 0x44, 0x44)
+RED = RGBColor(0xA3, 0x00, 0x00)
+
+
+def _page_setup(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(20), Mm(18)
+    section.top_margin, section.bottom_margin = Mm(18), Mm(20)
+    document.styles["Normal"].font.size = Pt(10)
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """Insert a field that Word fills in when it lays out the page (PAGE, NUMPAGES)."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        run._r.append(element)
+
+
+def _footer(document: DocxDocument, doc: MeetingDocument) -> None:
+    paragraph = document.sections[0].footer.paragraphs[0]
+    before, middle, after = doc.labels.page
+    paragraph.add_run(f"{doc.labels.document}: {doc.title}, {doc.date_text}\t\t{before}")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(middle)
+    _field(paragraph, "NUMPAGES")
+    paragraph.add_run(after)
+    for run in paragraph.runs:
+        run.font.size = Pt(8)
+
+
+def _line(document: DocxDocument, label: str, value: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.add_run(f"{label}: ").bold = True
+    paragraph.add_run(value)
+
+
+def _header(document: DocxDocument, doc: MeetingDocument) -> None:
+    labels = doc.labels
+    document.add_heading(f"{labels.document}: {doc.title}", level=0)
+    if doc.cancelled or doc.draft:
+        run = document.add_paragraph().add_run(labels.cancelled if doc.cancelled else labels.draft)
+        run.bold, run.font.color.rgb = True, RED
+    _line(document, labels.date, f"{doc.date_text}, {doc.time_text}")
+    if doc.video_link:
+        _line(document, labels.video, doc.video_link)
+    if doc.is_minutes:
+        _line(document, labels.present, ", ".join(doc.present) or "–")
+        _line(document, labels.absent, ", ".join(doc.absent) or "–")
+
+
+def _details(document: DocxDocument, point: Point, labels: Labels) -> None:
+    parts = ([f"{labels.company}: {point.company}"] if point.company else []) + point.facts
+    if not parts and not point.stale:
+        return
+    paragraph = document.add_paragraph()
+    paragraph.add_run(" · ".join(parts)).font.color.rgb = GREY
+    if point.stale:
+        stale = paragraph.add_run((" · " if parts else "") + labels.stale)
+        stale.bold, stale.font.color.rgb = True, RED
+    for run in paragraph.runs:
+        run.font.size = Pt(8.5)
+
+
+def _outcome_table(document: DocxDocument, point: Point, labels: Labels) -> Table:
+    """Beschluss / Aufgabe / Verantwortlich / Termin, the decision spanning the task rows."""
+    rows = max(1, len(point.tasks))
+    table = document.add_table(rows=rows + 1, cols=4)
+    table.style = "Table Grid"
+    headings = (labels.decision, labels.task, labels.owner, labels.due)
+    for cell, text in zip(table.rows[0].cells, headings, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    table.cell(1, 0).text = point.decision.strip()
+    for index, task in enumerate(point.tasks, start=1):
+        done = f" ({labels.done})" if task.done else ""
+        table.cell(index, 1).text = task.title + done
+        table.cell(index, 2).text = task.owner
+        table.cell(index, 3).text = task.due_text
+    if rows > 1:
+        table.cell(1, 0).merge(table.cell(rows, 0))
+    return table
+
+
+def _minutes(document: DocxDocument, point: Point, labels: Labels) -> None:
+    if not point.standing:
+        state = document.add_paragraph().add_run(
+            labels.discussed if point.discussed else labels.not_discussed
+        )
+        state.bold, state.font.size = not point.discussed, Pt(8.5)
+    if point.note.strip():
+        _line(document, labels.outcome, point.note.strip())
+    if point.decision.strip() or point.tasks:
+        _outcome_table(document, point, labels)
+
+
+def render(doc: MeetingDocument) -> bytes:
+    """Write the agenda or minutes as a .docx file."""
+    document = Document()
+    _page_setup(document)
+    document.core_properties.title = f"{doc.labels.document}: {doc.title}"
+    document.core_properties.language = doc.locale
+    _footer(document, doc)
+    _header(document, doc)
+    for section in doc.sections:
+        if section.heading:
+            document.add_heading(section.heading, level=1)
+        for point in section.points:
+            document.add_heading(f"{point.label} {point.title}", level=2)
+            _details(document, point, doc.labels)
+            if doc.is_minutes:
+                _minutes(document, point, doc.labels)
+    if not doc.sections:
+        document.add_paragraph(doc.labels.empty)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
