@@ -74,7 +74,7 @@ def _labels(kind: DocumentKind) -> Labels:
         outcome=_("Outcome"),
         decision=_("Decision"),
         task=_("Task"),
-        owner=_("Responsible"),
+        owner=_("Responsible person"),
         due=_("Due date"),
         discussed=_("Discussed"),
         not_discussed=_("Not discussed"),

@@ -105,7 +105,7 @@ class EntryItemForm(FlaskForm):
 class TaskForm(FlaskForm):
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
     owner = SelectField(
-        _l("Responsible"),
+        _l("Responsible person"),
         coerce=int_or_none,
         validators=[DataRequired(message=_l("Please choose a person."))],
     )
