@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-from tracker.exceptions import ServiceError
+from tracker.db import db
+from tracker.exceptions import ConflictError, ServiceError
+from tracker.i18n import _
 
 
 def apply_error(form: FlaskForm, exc: ServiceError) -> None:
@@ -36,3 +39,34 @@ def set_version(form: FlaskForm, version: int) -> None:
     """Put the record's current version into the form, so that saving again is deliberate."""
     form.version.data = version
     form.version.raw_data = [str(version)]
+
+
+def save_form(form: FlaskForm, template: str, save: Callable[[], object], done: str, **context):
+    """Validate, call the service, commit and redirect; else show the form with the input.
+
+    A stale save shows the form again with the input kept and the record's current version,
+    so that saving once more overwrites knowingly.
+    """
+    if form.validate_on_submit():
+        try:
+            save()
+        except ConflictError as exc:
+            db.session.rollback()
+            db.session.refresh(exc.record)
+            set_version(form, exc.record.version)
+            flash(
+                _(
+                    "Someone else changed this record meanwhile. Your input is kept; "
+                    "save again to overwrite."
+                ),
+                "warning",
+            )
+            return render_template(template, form=form, conflict=True, **context), 409
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(done))
+    return render_template(template, form=form, **context), (400 if form.is_submitted() else 200)

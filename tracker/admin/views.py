@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,9 +12,7 @@ from tracker.auth import services as users
 from tracker.auth.forms import UserForm
 from tracker.auth.models import User, UserRole
 from tracker.db import db
-from tracker.exceptions import ConflictError, ServiceError
-from tracker.forms_support import apply_error, options, set_version
-from tracker.i18n import _
+from tracker.forms_support import options, save_form
 from tracker.networks import services as networks
 from tracker.networks.models import Network
 from tracker.topics import services as topics
@@ -30,33 +26,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def _admins_only():
     if not current_user.is_admin:
         abort(403)
-
-
-def _save(form, template: str, save: Callable[[], object], done: str, **context):
-    """Validate, call the service, commit and redirect; else show the form with the input."""
-    if form.validate_on_submit():
-        try:
-            save()
-        except ConflictError as exc:
-            db.session.rollback()
-            db.session.refresh(exc.record)
-            set_version(form, exc.record.version)
-            flash(
-                _(
-                    "Someone else changed this record meanwhile. Your input is kept; "
-                    "save again to overwrite."
-                ),
-                "warning",
-            )
-            return render_template(template, form=form, conflict=True, **context), 409
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(done))
-    return render_template(template, form=form, **context), (400 if form.is_submitted() else 200)
 
 
 @bp.get("/users")
@@ -92,7 +61,7 @@ def user_new():
             network=db.session.get(Network, form.network.data or 0),
         )
 
-    return _save(form, "admin/user_edit.html", save, "admin.user_list", user=None)
+    return save_form(form, "admin/user_edit.html", save, "admin.user_list", user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -115,7 +84,7 @@ def user_edit(user_id: int):
         if form.password.data:
             users.set_password(user, form.password.data)
 
-    return _save(form, "admin/user_edit.html", save, "admin.user_list", user=user)
+    return save_form(form, "admin/user_edit.html", save, "admin.user_list", user=user)
 
 
 @bp.get("/networks")
@@ -138,7 +107,7 @@ def network_edit(network_id: int | None = None):
             actor=current_user, network=network, expected_version=form.version.data, **values
         )
 
-    return _save(form, "admin/network_edit.html", save, "admin.network_list", network=network)
+    return save_form(form, "admin/network_edit.html", save, "admin.network_list", network=network)
 
 
 @bp.get("/topics")
@@ -163,7 +132,7 @@ def topic_edit(topic_id: int | None = None):
             expected_version=form.version.data,
         )
 
-    return _save(form, "admin/topic_edit.html", save, "admin.topic_list", topic=topic)
+    return save_form(form, "admin/topic_edit.html", save, "admin.topic_list", topic=topic)
 
 
 @bp.get("/audit")
@@ -174,6 +143,10 @@ def audit_log():
     if event:
         stmt = stmt.where(AuditEvent.event == event)
     page = db.paginate(stmt, per_page=50, error_out=False)
-    actors = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({e.actor_id for e in page.items if e.actor_id})))}
+    actors = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in page.items if e.actor_id}))
+        )
+    }
     return render_template("admin/audit.html", page=page, actors=actors, event=event)

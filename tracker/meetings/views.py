@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tracker.db import db
 from tracker.exceptions import ConflictError, ServiceError
-from tracker.forms_support import apply_error, set_version
+from tracker.forms_support import save_form
 from tracker.i18n import _
 from tracker.items.models import Item
 from tracker.meetings import agenda, permissions, queries, services
@@ -188,30 +188,13 @@ def series_edit(series_id: int | None = None):
     form = SeriesForm(obj=series)
     if request.method == "GET" and series:
         form.roll_call.data = "\n".join(n.short_name for n in services.roll_call(series))
-    if form.validate_on_submit():
-        try:
-            series = _save_series(form, series)
-        except ConflictError as exc:
-            db.session.rollback()
-            db.session.refresh(exc.record)
-            set_version(form, exc.record.version)
-            flash(
-                _(
-                    "Someone else changed this series meanwhile. Your input is kept; save "
-                    "again to overwrite."
-                ),
-                "warning",
-            )
-            return render_template("meetings/series_edit.html", form=form, series=series), 409
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("meetings.index"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("meetings/series_edit.html", form=form, series=series), status
+    return save_form(
+        form,
+        "meetings/series_edit.html",
+        lambda: _save_series(form, series),
+        "meetings.index",
+        series=series,
+    )
 
 
 def _save_series(form: SeriesForm, series: MeetingSeries | None) -> MeetingSeries:
