@@ -87,6 +87,7 @@ def app(database_url, tmp_path):
         # The test keeps one app context open across requests; in production every
         # request has its own, so the logged-in user must not carry over to the next one.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the language is chosen per request, too
 
     with app.app_context():
         yield app

@@ -81,6 +81,10 @@ def register_database(app: Flask) -> None:
     def _declare_write_intent():
         write_intent.set(request.method not in SAFE_METHODS)
 
+    @app.teardown_request
+    def _reset_write_intent(_exc):
+        write_intent.set(True)  # outside requests (CLI, jobs) transactions may write
+
 
 def register_extensions(app: Flask) -> None:
     """Attach the unbound extensions."""

@@ -15,7 +15,7 @@ from tracker.i18n import _
 
 def wants_json() -> bool:
     """API paths and clients that prefer JSON get JSON errors."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or request.headers.get("X-Requested-With") == "fetch":
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (

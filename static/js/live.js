@@ -10,6 +10,8 @@
   const interval = parseInt(root.dataset.interval || "2500", 10);
   let etag = null;
   let busy = false;
+  let saves = 0; // counts answered saves: polls that started before one are not shown
+  let newest = parseInt((agenda() && agenda().dataset.revision) || "0", 10);
 
   function agenda() {
     return document.getElementById("live-agenda");
@@ -31,31 +33,41 @@
     status.textContent = (status.dataset[key] || "") + " " + time;
   }
 
+  // Put the fresh agenda in place; entries being edited here move into it unchanged, so
+  // new, removed and reordered entries arrive while nobody loses what they typed.
   function merge(fresh) {
     const current = agenda();
-    const sections = current.querySelectorAll("section.live-entry");
-    const editing = Array.from(sections).some(isDirty) ||
-      current.querySelector(".attendance").contains(document.activeElement);
-    if (!editing) {
-      current.replaceWith(fresh);
-      return;
-    }
-    // Someone is typing: replace only the entries nobody edits here, keep the rest.
-    fresh.querySelectorAll("section.live-entry").forEach(function (incoming) {
-      const local = document.getElementById(incoming.id);
-      if (!local) return;
-      if (!isDirty(local)) {
-        local.replaceWith(incoming);
-      } else if (local.dataset.version !== incoming.dataset.version) {
+    const revision = parseInt(fresh.dataset.revision || "0", 10);
+    if (revision < newest) return;
+    newest = revision;
+    const focused = document.activeElement;
+    const caret = focused && "selectionStart" in focused ?
+      [focused.selectionStart, focused.selectionEnd] : null;
+    current.querySelectorAll("section.live-entry").forEach(function (local) {
+      if (!isDirty(local)) return;
+      const incoming = fresh.querySelector("#" + local.id);
+      if (!incoming) return;
+      if (local.dataset.version !== incoming.dataset.version) {
         local.classList.add("border-warning");
         local.dataset.stale = "1";
       }
+      incoming.replaceWith(local);
     });
+    const attendance = current.querySelector(".attendance");
+    if (attendance && attendance.contains(focused)) {
+      fresh.querySelector(".attendance").replaceWith(attendance);
+    }
+    current.replaceWith(fresh);
+    if (focused && document.body.contains(focused)) {
+      focused.focus();
+      if (caret) focused.setSelectionRange(caret[0], caret[1]);
+    }
   }
 
   function poll() {
     if (busy || document.hidden) return;
     busy = true;
+    const started = saves;
     const headers = { "X-Requested-With": "fetch" };
     if (etag) headers["If-None-Match"] = etag;
     fetch(root.dataset.fragmentUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
@@ -66,9 +78,12 @@
         return response.text();
       })
       .then(function (html) {
-        if (html !== null) {
+        // An answer that started before a save may show the entry as it was: ask again.
+        if (html !== null && started === saves) {
           const fresh = parse(html).firstElementChild;
           if (fresh) merge(fresh);
+        } else if (html !== null) {
+          etag = null;
         }
         setStatus("checking");
       })
@@ -77,6 +92,7 @@
       })
       .finally(function () {
         busy = false;
+        if (started !== saves) setTimeout(poll, 0);
       });
   }
 
@@ -90,15 +106,23 @@
     });
   }
 
-  function showError(section, message) {
-    let box = section.querySelector(".live-error");
+  function showError(place, message) {
+    let box = place.querySelector(".live-error");
     if (!box) {
       box = document.createElement("div");
       box.className = "alert alert-danger py-1 small live-error";
       box.setAttribute("role", "alert");
-      section.querySelector(".card-body").prepend(box);
+      (place.querySelector(".card-body") || place).prepend(box);
     }
     box.textContent = message;
+  }
+
+  function errorMessage(response) {
+    const type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") === -1) return Promise.resolve(String(response.status));
+    return response.json().then(function (body) {
+      return (body.error && body.error.message) || String(response.status);
+    });
   }
 
   document.addEventListener("input", function (event) {
@@ -111,21 +135,24 @@
     const section = form.closest("section.live-entry");
     if (!section && form.id !== "quick-add") return;
     event.preventDefault();
-    const submitter = event.submitter;
-    send(form, submitter).then(function (response) {
+    send(form, event.submitter).then(function (response) {
       if (form.id === "quick-add") return quickAdded(form, response);
       const type = response.headers.get("Content-Type") || "";
-      if (type.indexOf("application/json") !== -1) {
-        return response.json().then(function (body) {
-          showError(section, (body.error && body.error.message) || String(response.status));
-        });
+      if ((response.status !== 200 && response.status !== 409) || type.indexOf("text/html") === -1) {
+        // Refused (meeting closed, session ended, ...): keep the input and say why.
+        return errorMessage(response).then((message) => showError(section, message));
       }
       return response.text().then(function (html) {
         const fresh = parse(html).firstElementChild;
+        if (!fresh || !fresh.matches("section.live-entry")) {
+          showError(section, String(response.status));
+          return;
+        }
         const top = section.querySelector(".top-number");
-        if (fresh && top) fresh.querySelector(".top-number").textContent = top.textContent;
+        if (top) fresh.querySelector(".top-number").textContent = top.textContent;
         section.replaceWith(fresh);
         if (response.status === 409) fresh.dataset.dirty = "1";
+        saves += 1;
         etag = null;
         poll();
       });
@@ -136,15 +163,17 @@
 
   function quickAdded(form, response) {
     const result = document.getElementById("quick-add-result");
+    if (!response.ok) {
+      return errorMessage(response).then(function (message) {
+        result.textContent = message;
+      });
+    }
     return response.json().then(function (body) {
-      if (!response.ok) {
-        result.textContent = (body.error && body.error.message) || String(response.status);
-        return;
-      }
       result.textContent = body.reference;
       form.querySelector("[name=title]").value = "";
       form.querySelector("[name=company_name]").value = "";
       form.querySelector("[name=title]").focus();
+      saves += 1;
       etag = null;
       poll();
     });

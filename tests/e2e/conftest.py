@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
@@ -68,6 +69,26 @@ class _ErrorLog(logging.Handler):
         self.messages.append(self.format(record))
 
 
+class _Buffered:
+    """WSGI middleware: answer from memory, the app's response closed before sending.
+
+    Werkzeug's development server skips closing a response (a static file's handle) when
+    the browser resets the connection mid-answer, as Chromium does when a context closes;
+    the open file then surfaces later as a ResourceWarning in an unrelated test.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        answer = self.app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the test's app object on a free port; yield its base URL.
@@ -80,7 +101,7 @@ def live_server(app):
     loggers = [app.logger, logging.getLogger("werkzeug")]
     for logger in loggers:
         logger.addHandler(errors)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _Buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="live-server", daemon=True)
     thread.start()
@@ -164,6 +185,17 @@ def browser_login(page: Page, base_url: str, user, password: str = PASSWORD) -> 
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"{base_url}/")
     expect(page.locator("main h1")).to_contain_text(user.name)
+
+
+def browser_login_to(page: Page, base_url: str, user, path: str,
+                     password: str = PASSWORD) -> None:
+    """Log in through the form opened with ``?next=path``; wait until the app shows ``path``."""
+    page.goto(f"{base_url}/login?next={quote(path)}")
+    form = page.locator("main form")
+    form.locator("#email").fill(user.email)
+    form.locator("#password").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{base_url}{path}")
 
 
 def browser_logout(page: Page) -> None:

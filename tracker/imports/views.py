@@ -1,5 +1,162 @@
-"""Routes of the register import."""
+"""Routes of the register import: upload → mapping → dry run → import (coordination office)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from tracker.db import db
+from tracker.exceptions import ValidationFailed
+from tracker.forms_support import apply_error
+from tracker.i18n import _
+from tracker.imports import cli, services
+from tracker.imports.forms import MappingForm, UploadForm, fill_networks
+from tracker.imports.mapping import column_letter, guess_mapping, preview
+from tracker.imports.reader import ReadError, pack, unpack
+from tracker.networks import services as networks
+from tracker.networks.models import Network
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
+bp.cli.add_command(cli.run_command)
+WEB_MAX_ROWS = 2000  # more would outlast a request; the command line has no such limit
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if not current_user.is_admin:
+        abort(403)
+
+
+def _upload_form() -> UploadForm:
+    form = UploadForm()
+    fill_networks(form.network, networks.active_networks())
+    return form
+
+
+def _mapping_form(**data) -> MappingForm:
+    form = MappingForm(**data)
+    fill_networks(form.network, networks.active_networks())
+    return form
+
+
+@bp.get("/")
+def upload():
+    """Show the upload form."""
+    return render_template("imports/upload.html", form=_upload_form())
+
+
+@bp.post("/")
+def upload_post():
+    """Read the uploaded file and show the column mapping with the guesses filled in."""
+    form = _upload_form()
+    if not form.validate_on_submit():
+        return render_template("imports/upload.html", form=form), 400
+    data = form.file.data.read()
+    filename = form.file.data.filename or ""
+    try:
+        upload = _read(data, filename)
+    except ReadError as exc:
+        apply_error(form, exc)
+        return render_template("imports/upload.html", form=form), 400
+    guesses = guess_mapping(upload.table.headers)
+    mapping_form = _mapping_form(
+        formdata=None,
+        payload=pack(data),
+        filename=filename,
+        network=form.network.data,
+        columns=[guesses.get(i, "") for i in range(len(upload.table.headers))],
+    )
+    return _mapping_page(mapping_form, upload)
+
+
+def _mapping_page(form: MappingForm, upload: services.Upload, status: int = 200):
+    rows = preview(upload.table)
+    samples = [[t[i] for _n, t in rows if t[i]][:3] for i in range(len(upload.table.headers))]
+    return render_template(
+        "imports/mapping.html",
+        form=form,
+        upload=upload,
+        preview=rows,
+        samples=samples,
+        letter=column_letter,
+    ), status
+
+
+def _restart(exc: ReadError):
+    form = _upload_form()
+    form.form_errors.append(exc.message)
+    return render_template("imports/upload.html", form=form), 400
+
+
+def _read(data: bytes, filename: str) -> services.Upload:
+    upload = services.read_upload(data, filename)
+    if len(upload.table.rows) > WEB_MAX_ROWS:
+        raise ReadError(
+            _(
+                "The file has more than %(limit)d rows. Please split it, or import it on the "
+                "command line.",
+                limit=WEB_MAX_ROWS,
+            )
+        )
+    return upload
+
+
+def _submitted() -> tuple[MappingForm, services.Upload]:
+    """The mapping form as sent, and the file it carries (ReadError when that is lost)."""
+    form = _mapping_form()
+    return form, _read(unpack(form.payload.data), form.filename.data or "")
+
+
+@bp.post("/mapping")
+def mapping():
+    """Show the mapping again, as it was sent, to change it."""
+    try:
+        form, upload = _submitted()
+    except ReadError as exc:
+        return _restart(exc)
+    return _mapping_page(form, upload)
+
+
+def _options(form: MappingForm, upload: services.Upload) -> dict:
+    return dict(
+        mapping=form.column_mapping(len(upload.table.headers)),
+        network=db.session.get(Network, form.network.data),
+        default_kind=form.kind(),
+    )
+
+
+@bp.post("/check")
+def check():
+    """Run the dry run: show what would be created and every row's problems; save nothing."""
+    try:
+        form, upload = _submitted()
+    except ReadError as exc:
+        return _restart(exc)
+    if not form.validate_on_submit():
+        return _mapping_page(form, upload, 400)
+    try:
+        plan = services.plan_import(upload.table, **_options(form, upload))
+    except ValidationFailed as exc:
+        apply_error(form, exc)
+        return _mapping_page(form, upload, 400)
+    return render_template("imports/check.html", form=form, upload=upload, plan=plan)
+
+
+@bp.post("/run")
+def run():
+    """Import the valid rows of the file and show what was created."""
+    try:
+        form, upload = _submitted()
+    except ReadError as exc:
+        return _restart(exc)
+    if not form.validate_on_submit():
+        return _mapping_page(form, upload, 400)
+    try:
+        plan = services.run_import(upload.table, actor=current_user, **_options(form, upload))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        apply_error(form, exc)
+        return _mapping_page(form, upload, 400)
+    db.session.commit()
+    return render_template("imports/done.html", form=form, upload=upload, plan=plan)

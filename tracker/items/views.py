@@ -13,6 +13,7 @@ from tracker.i18n import _
 from tracker.items import choices, lifecycle, permissions, queries, services
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilterForm, ItemForm
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
+from tracker.reports import services as saved_views
 from tracker.networks.models import Network
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -38,7 +39,13 @@ def index():
         stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, max_per_page=100
     )
     return render_template(
-        "items/index.html", form=form, page=page, flt=flt, today=services.today_local()
+        "items/index.html",
+        form=form,
+        page=page,
+        flt=flt,
+        today=services.today_local(),
+        saved_views=saved_views.visible_views(current_user),
+        view_query=saved_views.clean_query(request.query_string.decode("utf-8", "replace")),
     )
 
 

@@ -1,5 +1,220 @@
 """Routes of register exports, saved views, funder reports and calendar feeds."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_login import current_user, login_required
+
+from tracker.auth.views import safe_next
+from tracker.db import db
+from tracker.exceptions import ServiceError
+from tracker.forms_support import apply_error
+from tracker.i18n import _, get_locale
+from tracker.items import choices
+from tracker.items.forms import ItemFilterForm
+from tracker.items.services import today_local
+from tracker.networks.models import Network
+from tracker.reports import documents, exports, feeds, figures, register, report_files, services
+from tracker.reports.forms import SavedViewForm, report_form
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def _formats() -> exports.Formats:
+    return exports.FORMATS.get(str(get_locale()), exports.FORMATS["de"])
+
+
+def download(body: bytes, mimetype: str, filename: str) -> Response:
+    """Send a file that no cache keeps, with an ASCII name and the exact one for new clients."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "export"
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename={plain}; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/register.<any(csv, xlsx):fmt>")
+@login_required
+def register_export(fmt: str):
+    """Download exactly the filtered register list (all pages) as CSV or XLSX."""
+    form = ItemFilterForm(request.args)
+    choices.fill_filter_form(form)
+    flt = choices.filter_from_form(form, request.args)
+    today = today_local()
+    rows = register.register_rows(flt, current_user, today)
+    headers, name = register.register_headers(), f"{_('Register')}-{today.isoformat()}.{fmt}"
+    if fmt == "csv":
+        body = exports.table_csv(headers, rows, _formats())
+        return download(body, "text/csv; charset=utf-8", name)
+    return download(exports.table_xlsx(_("Register"), headers, rows, _formats()), XLSX_TYPE, name)
+
+
+def register_url(query: str) -> str:
+    """The register list with a saved filter."""
+    query = services.clean_query(query)
+    return url_for("items.index") + (f"?{query}" if query else "")
+
+
+def _views_page(form: SavedViewForm, status: int = 200):
+    views = services.visible_views(current_user)
+    return render_template("reports/views.html", form=form, views=views), status
+
+
+@bp.get("/views")
+@login_required
+def views():
+    """List the own and shared views; offer to save the filter given as ?query=."""
+    return _views_page(SavedViewForm(query=services.clean_query(request.args.get("query", ""))))
+
+
+@bp.post("/views")
+@login_required
+def save_view():
+    """Save the register's current filter under a name; errors keep the input."""
+    form = SavedViewForm()
+    if form.validate_on_submit():
+        try:
+            view = services.save_view(
+                owner=current_user,
+                name=form.name.data,
+                query=form.query.data or "",
+                shared=form.shared.data,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The view “%(name)s” was saved.", name=view.name), "success")
+            return redirect(register_url(view.query))
+    return _views_page(form, 400)
+
+
+@bp.get("/views/<int:view_id>")
+@login_required
+def open_view(view_id: int):
+    """Open a saved view: the register list with its filter."""
+    view = services.find_view(view_id, current_user)
+    if view is None:
+        abort(404)
+    return redirect(register_url(view.query))
+
+
+@bp.post("/views/<int:view_id>/delete")
+@login_required
+def delete_view(view_id: int):
+    """Delete one of the user's own views."""
+    view = services.find_view(view_id, current_user)
+    if view is None:
+        abort(404)
+    name = view.name
+    services.delete_view(view, actor=current_user)
+    db.session.commit()
+    flash(_("The view “%(name)s” was deleted.", name=name), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("reports.views"))
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Pick a network and a quarter, see the funders' figures and download them."""
+    today = today_local()
+    form = report_form(request.args, current_user, today)
+    shown = {}
+    if form.network.data and form.validate():
+        network = db.get_or_404(Network, form.network.data)
+        quarter = figures.Quarter.parse(form.quarter.data)
+        report = figures.network_report(network, quarter, current_user, _("(no topic)"))
+        shown = dict(
+            report=report,
+            summary=documents.summary(report),
+            breakdowns=documents.breakdowns(report),
+        )
+    status = 400 if form.errors else 200
+    return render_template("reports/index.html", form=form, **shown), status
+
+
+@bp.get("/networks/<int:network_id>/<quarter>.<any(xlsx, docx):fmt>")
+@login_required
+def report_file(network_id: int, quarter: str, fmt: str):
+    """Download a network's quarterly report as XLSX or DOCX."""
+    network = db.get_or_404(Network, network_id)
+    period = figures.Quarter.parse(quarter)
+    if period is None:
+        abort(404)
+    report = figures.network_report(network, period, current_user, _("(no topic)"))
+    doc = documents.report_document(report, today_local())
+    name = f"{_('Report')}-{network.short_name}-{period}.{fmt}"
+    if fmt == "xlsx":
+        return download(report_files.report_xlsx(doc, _formats()), XLSX_TYPE, name)
+    return download(report_files.report_docx(doc, _formats().date_pattern), DOCX_TYPE, name)
+
+
+@bp.get("/calendar")
+@login_required
+def calendar():
+    """Show the user's secret calendar address, with buttons to renew or revoke it."""
+    token = current_user.calendar_token
+    feed_url = url_for("reports.calendar_feed", token=token, _external=True) if token else None
+    return render_template("reports/calendar.html", feed_url=feed_url)
+
+
+@bp.post("/calendar")
+@login_required
+def renew_calendar():
+    """Create or renew the calendar address; the old one stops working."""
+    services.renew_calendar_token(current_user)
+    db.session.commit()
+    flash(_("Your calendar has a new address. The old one no longer works."), "success")
+    return redirect(url_for("reports.calendar"))
+
+
+@bp.post("/calendar/revoke")
+@login_required
+def revoke_calendar():
+    """Switch the calendar feed off."""
+    services.revoke_calendar_token(current_user)
+    db.session.commit()
+    flash(_("Your calendar address was revoked."), "success")
+    return redirect(url_for("reports.calendar"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """The feed for calendar apps: no login, the secret address is the key."""
+    user = services.calendar_owner(token)
+    if user is None:
+        abort(404)
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        entries = services.calendar_entries(
+            user,
+            lambda item_id: url_for("items.detail", item_id=item_id, _external=True),
+            url_for("meetings.my_tasks", _external=True),
+        )
+        body = feeds.calendar_feed(_("Needs register: %(name)s", name=user.name), entries)
+    response = Response(body, content_type=CALENDAR_TYPE)
+    response.headers["Cache-Control"] = "no-store"
+    return response

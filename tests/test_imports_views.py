@@ -1,0 +1,149 @@
+"""The import pages: upload → mapping → dry run → import, for the coordination office only."""
+
+import html
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.db import db
+from tracker.i18n import _, ngettext
+from tracker.imports.reader import pack
+from tracker.items.models import Item
+
+MESSY = Path(__file__).parent / "data" / "imports" / "register-messy-cp1252.csv"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+FIELDS = "company contact title kind topics status follow_up_date reporting_network "
+FIELDS += "responsible_network priority recorded_on description"
+MESSY_MAPPING = {f"columns-{i}": name for i, name in enumerate(FIELDS.split())}
+
+
+@pytest.fixture
+def admin(login, make_user, make_network, make_topic):
+    make_network("NetzA"), make_network("NetzB")
+    for name in ("KI", "Digitalisierung", "Förderung", "Fachkräfte", "Energiewende"):
+        make_topic(name)
+    user = make_user("admin")
+    login(user)
+    return user
+
+
+def _network_id(short_name: str) -> int:
+    from tracker.networks.models import Network
+
+    return db.session.scalar(select(Network.id).where(Network.short_name == short_name))
+
+
+def _upload(client, data: bytes, filename: str = "register.csv"):
+    return client.post(
+        "/import/",
+        data={"file": (io.BytesIO(data), filename), "network": _network_id("NetzB")},
+        content_type="multipart/form-data",
+    )
+
+
+def _hidden(page: str, name: str) -> str:
+    return html.unescape(re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page)[1])
+
+
+def _text(response) -> str:
+    """The page as a reader sees it; messages are compared in the page's own language."""
+    return html.unescape(response.text)
+
+
+def _items() -> int:
+    return db.session.scalar(select(func.count(Item.id)))
+
+
+def test_upload_shows_the_mapping_with_guesses_and_a_preview(client, admin):
+    page = _upload(client, MESSY.read_bytes()).text
+    assert '<option selected value="company">' in page.split('id="columns-0"')[1][:2000]
+    assert "Untrnehmen" in page and "Qualitätsprüfung" in page  # decoded from Windows-1252
+    assert "cp1252" in page and _("header in row %(row)d", row=1) in page
+
+
+def test_full_flow_checks_first_then_imports_the_valid_rows(client, admin):
+    payload = _hidden(_upload(client, MESSY.read_bytes()).text, "payload")
+    form = dict(MESSY_MAPPING, payload=payload, filename="x.csv", network=_network_id("NetzB"))
+    check = client.post("/import/check", data=form)
+    assert check.status_code == 200 and _items() == 0
+    page = _text(check)
+    assert ngettext("Import %(num)d item", "Import %(num)d items", 6) in page
+    assert _("Same content as row %(row)d.", row=2) in page
+    assert page.count("<tr><td>8</td><td>") == 2  # status and follow-up date of row 8
+    done = client.post("/import/run", data=form)
+    assert done.status_code == 200 and _items() == 6
+    assert ngettext("%(num)d item was imported.", "%(num)d items were imported.", 6) in _text(done)
+    first = db.session.scalar(select(Item).order_by(Item.id))
+    assert f'href="/items/{first.id}"' in done.text
+    again = _text(client.post("/import/run", data=form))
+    assert ngettext("%(num)d item was imported.", "%(num)d items were imported.", 0) in again
+    assert _items() == 6
+
+
+def test_change_the_columns_keeps_the_mapping_that_was_checked(client, admin):
+    form = dict(MESSY_MAPPING, payload=pack(MESSY.read_bytes()), network=_network_id("NetzA"))
+    form["columns-11"] = ""
+    page = client.post("/import/mapping", data=form).text
+    assert '<option selected value="">' in page.split('id="columns-11"')[1][:300]
+    assert '<option selected value="description">' not in page
+
+
+def test_check_without_title_column_shows_the_mapping_error(client, admin):
+    form = dict(MESSY_MAPPING, payload=pack(MESSY.read_bytes()), network=_network_id("NetzA"))
+    form["columns-2"] = ""
+    response = client.post("/import/check", data=form)
+    assert response.status_code == 400
+    assert _("Please choose a column for “%(field)s”.", field=_("Title")) in _text(response)
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (PNG, "bild.png", "This is not a CSV or XLSX file."),
+        (PNG, "getarnt.csv", "This is not a CSV or XLSX file."),
+        (b"", "leer.csv", "The file is empty."),
+        (b"", "", "Please choose a file."),
+        (b"\r\n\r\n", "leer.csv", "The file is empty."),
+        (b"PK\x03\x04garbage", "kaputt.xlsx", "This is not a readable XLSX file."),
+    ],
+)
+def test_bad_upload_gives_a_form_error_not_a_500(client, admin, data, filename, message):
+    response = _upload(client, data, filename)
+    assert response.status_code == 400
+    assert _(message) in _text(response) and 'name="file"' in response.text
+
+
+def test_lost_payload_starts_again_with_a_message(client, admin):
+    response = client.post("/import/check", data={"payload": "kaputt", **MESSY_MAPPING})
+    assert response.status_code == 400
+    assert _("The uploaded file was lost. Please upload it again.") in _text(response)
+    assert 'name="file"' in response.text
+
+
+@pytest.mark.parametrize("role", ["manager", "observer"])
+@pytest.mark.parametrize(("method", "path"), [("get", "/import/"), ("post", "/import/run")])
+def test_non_admins_get_403(client, login, make_user, role, method, path):
+    login(make_user(role))
+    assert getattr(client, method)(path).status_code == 403
+
+
+def test_anonymous_is_sent_to_the_login(client):
+    assert client.get("/import/").status_code == 302
+
+
+def test_forms_need_the_csrf_token(app, client, admin):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/import/check", data={"payload": pack(MESSY.read_bytes())})
+    assert response.status_code == 400 and _items() == 0
+    assert 'name="csrf_token"' in client.get("/import/").text
+
+
+def test_too_many_rows_for_the_web_point_to_the_command_line(client, admin, monkeypatch):
+    monkeypatch.setattr("tracker.imports.views.WEB_MAX_ROWS", 5)
+    response = _upload(client, MESSY.read_bytes())
+    message = "The file has more than %(limit)d rows. Please split it, or import it on the "
+    assert response.status_code == 400
+    assert _(message + "command line.", limit=5) in _text(response)

@@ -1,0 +1,141 @@
+"""``flask --app wsgi imports run FILE --network SHORT [--dry-run]``: the import on the console."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from tracker.auth.models import User, UserRole
+from tracker.db import db
+from tracker.exceptions import ServiceError
+from tracker.i18n import _
+from tracker.imports import services
+from tracker.imports.mapping import FIELDS, Table, column_letter, mapping_from_names
+from tracker.imports.reader import ReadError
+from tracker.items.models import ItemKind
+from tracker.networks.models import Network
+
+
+def _network(short_name: str) -> Network:
+    network = db.session.scalar(
+        select(Network).where(func.lower(Network.short_name) == short_name.strip().lower())
+    )
+    if network is None:
+        raise click.BadParameter(
+            f"no network with short name {short_name!r}", param_hint="--network"
+        )
+    return network
+
+
+def _actor(email: str | None) -> User:
+    stmt = select(User).where(User.role == UserRole.ADMIN, User.active).order_by(User.id)
+    if email:
+        stmt = select(User).where(func.lower(User.email) == email.strip().lower())
+    user = db.session.scalar(stmt.limit(1))
+    if user is None or not user.is_admin:
+        raise click.BadParameter("the import needs an active admin account", param_hint="--user")
+    return user
+
+
+def _mapping(table: Table, text: str | None) -> dict[int, str]:
+    try:
+        names = json.loads(text) if text else {}
+        if not isinstance(names, dict):
+            raise ValueError('give a JSON object such as \'{"Titel": "title"}\'')
+        return mapping_from_names(table.headers, names)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--mapping") from exc
+
+
+def _read(path: Path) -> services.Upload:
+    try:
+        return services.read_upload(path.read_bytes(), path.name)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror or exc}") from exc
+    except ReadError as exc:
+        raise click.ClickException(f"{path}: {exc.message}") from exc
+
+
+@click.command("run")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--network", "network_short", required=True, help="Reporting network (short name).")
+@click.option("--dry-run", is_flag=True, help="Check every row and save nothing.")
+@click.option("--mapping", "mapping_json", help='JSON, e.g. \'{"Titel": "title", "Nr": null}\'.')
+@click.option(
+    "--kind", type=click.Choice([k.value for k in ItemKind]), help="Kind for rows without one."
+)
+@click.option("--user", "email", help="The importing admin; default: the first active admin.")
+@click.option("--locale", type=click.Choice(["de", "en"]), help="Language of the report.")
+@with_appcontext
+def run_command(
+    file: Path,
+    network_short: str,
+    dry_run: bool,
+    mapping_json: str | None,
+    kind: str | None,
+    email: str | None,
+    locale: str | None,
+) -> None:
+    """Import a register from CSV or XLSX, or check it with --dry-run."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        upload = _read(file)
+        mapping = _mapping(upload.table, mapping_json)
+        options = dict(
+            mapping=mapping,
+            network=_network(network_short),
+            default_kind=ItemKind(kind) if kind else None,
+        )
+        _echo_header(file, upload, mapping)
+        try:
+            if dry_run:
+                plan = services.plan_import(upload.table, **options)
+            else:
+                plan = services.run_import(upload.table, actor=_actor(email), **options)
+        except ServiceError as exc:
+            raise click.UsageError(exc.message) from exc
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        _echo_plan(plan, dry_run)
+
+
+def _echo_header(path: Path, upload: services.Upload, mapping: dict[int, str]) -> None:
+    sheet = upload.sheet
+    detail = f"CSV, {sheet.encoding}, {sheet.delimiter!r}" if sheet.kind == "csv" else "XLSX"
+    click.echo(
+        f"{path.name} ({detail}), " + _("header in row %(row)d", row=upload.table.header_row)
+    )
+    for index, name in mapping.items():
+        column = f"{column_letter(index)} {upload.table.label(index)!r}"
+        click.echo(f"  {column} → {name} ({FIELDS[name]})")
+
+
+def _echo_plan(plan: services.Plan, dry_run: bool) -> None:
+    if dry_run:
+        click.echo(_("Dry run: nothing was saved. Items to create: %(n)d", n=len(plan.rows)))
+    else:
+        click.echo(_("Items created: %(n)d", n=len(plan.created)))
+        for item in plan.created:
+            click.echo(f"  {item.reference} {item.title}")
+    click.echo(_("New companies: %(n)d", n=len(plan.new_companies)))
+    for name in plan.new_companies:
+        click.echo(f"  {name}")
+    click.echo(_("Matched to existing companies: %(n)d", n=len(plan.matched_companies)))
+    for name, company in plan.matched_companies:
+        click.echo(f"  {name} → {company.name}")
+    click.echo(_("Already imported: %(n)d", n=len(plan.already_imported)))
+    for row, item in plan.already_imported:
+        click.echo("  " + _("row %(row)d", row=row) + f": {item.reference}")
+    click.echo(_("Empty rows skipped: %(n)d", n=plan.empty_rows))
+    click.echo(_("Problems: %(n)d", n=len(plan.problems)))
+    for problem in plan.problems:
+        where = _("row %(row)d", row=problem.row)
+        where += f", {problem.column}" if problem.column else ""
+        click.echo(f"  {where}: {problem.message}")

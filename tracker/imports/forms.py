@@ -1,0 +1,64 @@
+"""Forms of the import: the upload, and the mapping that carries the file along."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import FieldList, HiddenField, SelectField
+from wtforms.validators import DataRequired, Optional
+
+from tracker.forms_support import options
+from tracker.i18n import _l
+from tracker.imports.mapping import FIELDS
+from tracker.items.models import ItemKind
+from tracker.networks.models import Network
+
+IGNORE = ""
+
+
+def field_choices() -> list:
+    """The targets a column can be imported as, ``""`` meaning "do not import"."""
+    return options([(IGNORE, _l("— do not import —")), *FIELDS.items()])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(_l("Please choose a file."))],
+        description=_l(
+            "CSV (UTF-8 or Windows-1252, separated by ; or ,) or XLSX (the first worksheet)."
+        ),
+        render_kw={"accept": ".csv,.txt,.xlsx,text/csv"},
+    )
+    network = SelectField(
+        _l("Reporting network"),
+        coerce=int,
+        validators=[DataRequired()],
+        description=_l("For rows without a column naming the reporting network."),
+    )
+
+
+class MappingForm(FlaskForm):
+    """The column mapping; the file itself travels in ``payload`` (nothing is kept on disk)."""
+
+    payload = HiddenField(validators=[DataRequired()])
+    filename = HiddenField(validators=[Optional()])
+    network = SelectField(_l("Reporting network"), coerce=int, validators=[DataRequired()])
+    default_kind = SelectField(
+        _l("Kind for rows without one"),
+        choices=options([("", _l("— none: report such rows —")), *ItemKind.choices()]),
+        validators=[Optional()],
+    )
+    columns = FieldList(SelectField(choices=field_choices(), validators=[Optional()]))
+
+    def column_mapping(self, width: int) -> dict[int, str]:
+        """Return ``{column index: field}`` for the columns that are imported."""
+        return {i: e.data for i, e in enumerate(self.columns) if e.data and i < width}
+
+    def kind(self) -> ItemKind | None:
+        return ItemKind(self.default_kind.data) if self.default_kind.data else None
+
+
+def fill_networks(field: SelectField, networks: list[Network]) -> None:
+    """Offer the networks by short name and name."""
+    field.choices = options((n.id, f"{n.short_name} – {n.name}") for n in networks)

@@ -1,0 +1,221 @@
+"""The quarterly report per network for funders: the figures and the items behind them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import noload
+
+from tracker.auth.models import User
+from tracker.db import db
+from tracker.items.models import Item, ItemKind
+from tracker.items.permissions import can_view
+from tracker.networks.models import Network
+from tracker.reports.register import local_zone, topic_names
+
+QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+SECONDS_PER_DAY = 86400
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str | None) -> Quarter | None:
+        """Read ``2026-Q3``; anything else gives None."""
+        match = QUARTER_PATTERN.match(text or "")
+        return cls(int(match[1]), int(match[2])) if match else None
+
+    @classmethod
+    def of(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    def shifted(self, quarters: int) -> Quarter:
+        index = self.year * 4 + self.number - 1 + quarters
+        return Quarter(index // 4, index % 4 + 1)
+
+    def previous(self) -> Quarter:
+        return self.shifted(-1)
+
+    def next(self) -> Quarter:
+        return self.shifted(1)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next().first_day - timedelta(days=1)
+
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """Start (inclusive) and end (exclusive) as aware times at local midnight."""
+        return (
+            datetime.combine(self.first_day, time(), tzinfo=zone),
+            datetime.combine(self.next().first_day, time(), tzinfo=zone),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+
+def last_complete_quarter(today: date) -> Quarter:
+    return Quarter.of(today).previous()
+
+
+def recent_quarters(today: date, count: int = 12) -> list[Quarter]:
+    """The running quarter and the ones before it, newest first."""
+    quarters = [Quarter.of(today)]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous())
+    return quarters
+
+
+@dataclass
+class Tally:
+    """Received and closed items of one kind or one topic."""
+
+    label: str
+    received: int = 0
+    closed: int = 0
+
+    def add(self, row: ReportItem) -> None:
+        self.received += row.received
+        self.closed += row.closed
+
+
+@dataclass
+class ReportItem:
+    item: Item
+    topics: list[str]
+    visible: bool
+    received: bool
+    handed_off: bool
+    accepted: bool
+    closed: bool
+
+    @property
+    def days_to_acceptance(self) -> float | None:
+        return _days(self.item.created_at, self.item.accepted_at)
+
+    @property
+    def days_to_closing(self) -> float | None:
+        return _days(self.item.created_at, self.item.closed_at)
+
+
+@dataclass
+class NetworkReport:
+    network: Network
+    quarter: Quarter
+    items: list[ReportItem] = field(default_factory=list)
+    by_kind: list[Tally] = field(default_factory=list)
+    by_topic: list[Tally] = field(default_factory=list)
+
+    @property
+    def received(self) -> int:
+        return sum(r.received for r in self.items)
+
+    @property
+    def closed(self) -> int:
+        return sum(r.closed for r in self.items)
+
+    @property
+    def accepted(self) -> int:
+        return sum(r.accepted for r in self.items)
+
+    @property
+    def handed_off(self) -> int:
+        return sum(r.handed_off for r in self.items)
+
+    @property
+    def handed_off_share(self) -> float | None:
+        return self.handed_off / self.received if self.received else None
+
+    @property
+    def median_days_to_acceptance(self) -> float | None:
+        return _median([r.days_to_acceptance for r in self.items if r.accepted])
+
+    @property
+    def median_days_to_closing(self) -> float | None:
+        return _median([r.days_to_closing for r in self.items if r.closed])
+
+
+def _days(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return max((end - start).total_seconds(), 0) / SECONDS_PER_DAY
+
+
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(median(known), 1) if known else None
+
+
+def _within(value: datetime | None, start: datetime, end: datetime) -> bool:
+    return value is not None and start <= value < end
+
+
+def _report_item(item: Item, topics: list[str], network_id: int, bounds, user: User) -> ReportItem:
+    received = item.reporting_network_id == network_id and _within(item.created_at, *bounds)
+    responsible = item.responsible_network_id == network_id
+    return ReportItem(
+        item=item,
+        topics=topics,
+        visible=can_view(user, item),
+        received=received,
+        handed_off=received and item.responsible_network_id not in (None, network_id),
+        accepted=responsible and _within(item.accepted_at, *bounds),
+        closed=responsible and _within(item.closed_at, *bounds),
+    )
+
+
+def _statement(network_id: int, start: datetime, end: datetime):
+    def between(column):
+        return and_(column >= start, column < end)
+
+    return select(Item).where(
+        or_(
+            and_(Item.reporting_network_id == network_id, between(Item.created_at)),
+            and_(
+                Item.responsible_network_id == network_id,
+                or_(between(Item.accepted_at), between(Item.closed_at)),
+            ),
+        )
+    )
+
+
+def _tallies(report: NetworkReport, no_topic: str) -> None:
+    kinds = {kind: Tally(kind.label) for kind in ItemKind}
+    topics: dict[str, Tally] = {}
+    for row in report.items:
+        kinds[row.item.kind].add(row)
+        for name in row.topics or [no_topic]:
+            topics.setdefault(name, Tally(name)).add(row)
+    report.by_kind = list(kinds.values())
+    report.by_topic = sorted(
+        (t for t in topics.values() if t.received or t.closed),
+        key=lambda t: (t.label == no_topic, -(t.received + t.closed), t.label.casefold()),
+    )
+
+
+def network_report(network: Network, quarter: Quarter, user: User, no_topic: str) -> NetworkReport:
+    """Received and closed items, times to acceptance and closing, share handed off."""
+    bounds = quarter.bounds(local_zone())
+    stmt = _statement(network.id, *bounds)
+    topics = topic_names(stmt.with_only_columns(Item.id))
+    items = db.session.scalars(
+        stmt.options(noload(Item.topics)).order_by(Item.created_at, Item.id)
+    ).all()
+    report = NetworkReport(network=network, quarter=quarter)
+    report.items = [
+        _report_item(item, topics.get(item.id, []), network.id, bounds, user) for item in items
+    ]
+    _tallies(report, no_topic)
+    return report

@@ -1,0 +1,56 @@
+"""Forms of the reports area: saving a register view, picking a network and a quarter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from tracker.auth.models import User
+from tracker.forms_support import int_or_none, options
+from tracker.i18n import _, _l
+from tracker.networks.services import all_networks
+from tracker.reports.figures import Quarter, last_complete_quarter, recent_quarters
+from tracker.reports.services import VIEW_NAME_MAX
+
+
+class SavedViewForm(FlaskForm):
+    name = StringField(
+        _l("Name of the view"),
+        validators=[
+            DataRequired(message=_l("Please give the view a name.")),
+            Length(max=VIEW_NAME_MAX),
+        ],
+    )
+    shared = BooleanField(
+        _l("Share with everyone"),
+        description=_l("Everyone sees shared views on the register page; only you can delete it."),
+    )
+    query = HiddenField()
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    network = SelectField(_l("Network"), coerce=int_or_none)
+    quarter = SelectField(_l("Quarter"))
+
+
+def quarter_label(quarter: Quarter, today: date) -> str:
+    label = _("Q%(num)d %(year)d", num=quarter.number, year=quarter.year)
+    return label if quarter.last_day < today else _("%(label)s (running)", label=label)
+
+
+def report_form(args, user: User, today: date) -> ReportForm:
+    """The report picker, read from the URL; the user's network and the last quarter by default."""
+    networks = all_networks()
+    default_network = user.network_id or (networks[0].id if networks else None)
+    form = ReportForm(args, network=default_network, quarter=str(last_complete_quarter(today)))
+    form.network.choices = options((n.id, f"{n.short_name} – {n.name}") for n in networks)
+    form.quarter.choices = options(
+        (str(q), quarter_label(q, today)) for q in recent_quarters(today)
+    )
+    return form
