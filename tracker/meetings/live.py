@@ -14,6 +14,7 @@ from tracker.i18n import _
 from tracker.items import services as items
 from tracker.items import timeline
 from tracker.items.models import ActivityKind, Item, ItemKind, ItemSource
+from tracker.items.permissions import can_view
 from tracker.meetings.agenda import add_item_entry
 from tracker.meetings.models import AgendaEntry, Attendance, Meeting, MeetingStatus, Task
 from tracker.meetings.permissions import require_open, require_run
@@ -24,12 +25,19 @@ from tracker.versioning import check_version, flush_or_conflict
 ENTRY_FIELDS = ("discussed", "note", "decision")
 
 
+def _require_visible(entry: AgendaEntry, actor: User) -> None:
+    """A confidential item's entry is recorded only by those who may see the item."""
+    if entry.item is not None and not can_view(actor, entry.item):
+        raise PermissionDenied(_("You may not see this item."))
+
+
 def update_entry(
     entry: AgendaEntry, *, actor: User, expected_version: int | None, **changes: Any
 ) -> dict[str, tuple[Any, Any]]:
     """Record the outcome of an agenda entry: discussed, note, decision."""
     require_run(actor)
     require_open(entry.meeting)
+    _require_visible(entry, actor)
     check_version(entry, expected_version)
     diff = {}
     for field in ENTRY_FIELDS:
@@ -69,6 +77,8 @@ def add_task(
     require_run(actor)
     if meeting is not None:
         require_open(meeting)
+    if entry is not None:
+        _require_visible(entry, actor)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationFailed(_("A task needs a title."), field="title")
