@@ -66,8 +66,12 @@ def test_sqlite_reads_in_get_requests_do_not_lock(file_app):
 
 
 def test_migrations_match_models(app):
+    from tracker.search.schema import include_name
+
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

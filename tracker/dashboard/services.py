@@ -2,51 +2,108 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from tracker.auth.models import User
-from tracker.db import db
+from tracker.db import db, utcnow
 from tracker.items.models import Item, ItemStatus
 from tracker.items.permissions import visible_clause
+from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus, Task
+from tracker.meetings.queries import agenda_entries, upcoming_meetings
 
 OPEN = ItemStatus.open_statuses()
+TASKS_SHOWN = 8
+AGENDA_SHOWN = 6
 
 
-def _items(*conditions, order=None, limit: int = 20) -> list[Item]:
-    stmt = select(Item).where(*conditions).order_by(order if order is not None else Item.id.desc())
-    return list(db.session.scalars(stmt.limit(limit)))
+@dataclass
+class Listing:
+    """The first items of a list, and whether the list holds more than those."""
+
+    items: list[Item]
+    more: bool = False
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
 
 
-def start_page(user: User, today: date) -> dict[str, list[Item]]:
-    """The lists of the user's start page."""
+def _items(*conditions, order=None, limit: int = 20) -> Listing:
+    order = order if order is not None else Item.id.desc()
+    # Pick the ids first (index-only where possible), then load the few rows with their joins.
+    ids = select(Item.id).where(*conditions).order_by(order, Item.id.desc()).limit(limit + 1)
+    stmt = select(Item).where(Item.id.in_(ids)).order_by(order, Item.id.desc())
+    found = list(db.session.scalars(stmt))
+    return Listing(found[:limit], more=len(found) > limit)
+
+
+def start_page(user: User, today: date) -> dict:
+    """The lists of the user's start page (each with a flag for "more than shown")."""
     visible = visible_clause(user)
+    open_ = Item.status.in_(OPEN)
+    overdue = (open_, Item.follow_up_date < today)
     pages = {
-        "my_items": _items(
-            Item.assignee_id == user.id, Item.status.in_(OPEN), order=Item.follow_up_date.asc()
-        ),
-        "awaiting": [],
-        "overdue": [],
-        "network_open": [],
+        "my_items": _items(Item.assignee_id == user.id, open_, order=Item.follow_up_date.asc()),
+        "network_open": Listing([]),
     }
     if user.network_id:
         mine = Item.responsible_network_id == user.network_id
         pages["awaiting"] = _items(mine, Item.status == ItemStatus.ASSIGNED)
-        pages["overdue"] = _items(
-            mine,
-            Item.status.in_(OPEN),
-            Item.follow_up_date < today,
-            order=Item.follow_up_date.asc(),
-        )
-        pages["network_open"] = _items(mine, Item.status.in_(OPEN), visible, limit=10)
+        pages["overdue"] = _items(mine, *overdue, order=Item.follow_up_date.asc())
+        pages["network_open"] = _items(mine, open_, visible, limit=10)
     else:
-        pages["overdue"] = _items(
-            Item.status.in_(OPEN),
-            Item.follow_up_date < today,
-            visible,
-            order=Item.follow_up_date.asc(),
-        )
+        pages["overdue"] = _items(*overdue, visible, order=Item.follow_up_date.asc())
         pages["awaiting"] = _items(Item.status == ItemStatus.ASSIGNED, visible)
     pages["recent"] = _items(visible, limit=10)
+    pages.update(my_tasks(user))
+    pages["next_meeting"] = next_meeting()
     return pages
+
+
+def my_tasks(user: User, limit: int = TASKS_SHOWN) -> dict:
+    """The user's open tasks, soonest due first (undated last), and how many there are."""
+    open_task = (Task.owner_id == user.id, Task.done_at.is_(None))
+    tasks = db.session.scalars(
+        select(Task)
+        .where(*open_task)
+        .options(joinedload(Task.item), joinedload(Task.meeting))
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+        .limit(limit)
+    )
+    total = db.session.scalar(select(func.count(Task.id)).where(*open_task))
+    return {"tasks": list(tasks.unique()), "tasks_total": total or 0}
+
+
+@dataclass
+class NextMeeting:
+    """The next meeting and the start of its agenda (entries empty: not prepared yet)."""
+
+    meeting: Meeting
+    entries: list[AgendaEntry] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def prepared(self) -> bool:
+        return self.meeting.agenda_prepared_at is not None or self.total > 0
+
+
+def _pick(meetings: list[Meeting]) -> Meeting | None:
+    running = [m for m in meetings if m.status == MeetingStatus.IN_PROGRESS]
+    now = utcnow()
+    ahead = [m for m in meetings if m.starts_at + timedelta(minutes=m.duration_minutes) >= now]
+    return (running or ahead or [None])[0]
+
+
+def next_meeting(shown: int = AGENDA_SHOWN) -> NextMeeting | None:
+    """The running meeting, else the next planned one of an active series."""
+    meeting = _pick(upcoming_meetings())
+    if meeting is None:
+        return None
+    entries = [e for e in agenda_entries(meeting) if not e.removed]
+    return NextMeeting(meeting, entries[:shown], len(entries))

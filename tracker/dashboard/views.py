@@ -1,9 +1,13 @@
-"""The start page."""
+"""The start page, the overview of figures and the demand clusters."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from tracker.dashboard import services
+from tracker.dashboard import presenters, services
+from tracker.dashboard.clusters import topic_clusters
+from tracker.dashboard.forms import PRESETS, ClusterForm, read_settings
+from tracker.dashboard.overview import overview as overview_figures
+from tracker.dashboard.word_clusters import WORDING_LIMIT, wording_clusters
 from tracker.items.services import today_local
 
 bp = Blueprint("dashboard", __name__)
@@ -12,8 +16,47 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 @login_required
 def index():
-    """Show the user's items, hand-offs waiting for acceptance and overdue follow-ups."""
+    """Show the user's items and tasks, hand-offs, overdue follow-ups and the next meeting."""
     today = today_local()
     return render_template(
         "dashboard/index.html", today=today, **services.start_page(current_user, today)
+    )
+
+
+@bp.get("/overview")
+@login_required
+def overview():
+    """Show open items by network and status, their age, overdue items, weeks and topics."""
+    today = today_local()
+    figures = overview_figures(today)
+    return render_template(
+        "dashboard/overview.html",
+        today=today,
+        charts=presenters.overview_charts(figures),
+        register_url=presenters.register_url,
+        network_args=presenters.network_args,
+        week_label=presenters.week_label,
+        **figures,
+    )
+
+
+@bp.get("/overview/clusters")
+@login_required
+def clusters():
+    """Show topics and wording raised by several companies across several networks."""
+    form = ClusterForm(request.args)
+    period, limits, days = read_settings(form, today_local())
+    words, truncated = wording_clusters(period, limits, current_user)
+    return render_template(
+        "dashboard/clusters.html",
+        form=form,
+        period=period,
+        limits=limits,
+        days=days,
+        presets=PRESETS,
+        topics=topic_clusters(period, limits, current_user),
+        words=words,
+        truncated=truncated,
+        wording_limit=WORDING_LIMIT,
+        register_url=presenters.register_url,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from tracker.auth.models import User, UserRole
@@ -50,6 +52,14 @@ def _valid(field, value):
     return value if str(value) in allowed else None
 
 
+def _date_arg(args, name: str) -> date | None:
+    try:
+        day = date.fromisoformat((args.get(name) or "")[:10])
+    except ValueError:
+        return None
+    return day if date(1900, 1, 1) <= day <= date(2999, 12, 31) else None
+
+
 def filter_from_form(form: ItemFilterForm, args) -> ItemFilter:
     """Read the filters from the URL; unknown values are ignored rather than failing."""
     status = args.get("status", "open")
@@ -68,6 +78,10 @@ def filter_from_form(form: ItemFilterForm, args) -> ItemFilter:
         company_id=int_or_none(args.get("company")),
         overdue=args.get("overdue") in ("y", "1", "on", "true"),
         q=(args.get("q") or "")[:200],
+        created_from=_date_arg(args, "created_from"),
+        created_to=_date_arg(args, "created_to"),
+        closed_from=_date_arg(args, "closed_from"),
+        closed_to=_date_arg(args, "closed_to"),
         sort=args.get("sort") if args.get("sort") in SORTS else "reference",
         direction="asc" if args.get("direction") == "asc" else "desc",
     )

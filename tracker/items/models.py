@@ -168,7 +168,18 @@ class Item(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_items_status_follow_up", "status", "follow_up_date"),)
+    __table_args__ = (
+        Index("ix_items_status_follow_up", "status", "follow_up_date"),
+        # The overview's counts of open items by network and status read only this index.
+        Index(
+            "ix_items_status_responsible",
+            "status",
+            "responsible_network_id",
+            "follow_up_date",
+            "created_at",
+        ),
+        Index("ix_items_closed_at", "closed_at"),
+    )
 
     @property
     def is_open(self) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, asc, case, desc, or_, select
+from flask import current_app
+from sqlalchemy import Select, asc, case, desc, or_, select
 
 from tracker.auth.models import User
 from tracker.companies.models import Company, company_key
@@ -21,6 +23,7 @@ from tracker.items.models import (
     item_topics,
 )
 from tracker.items.permissions import visible_clause
+from tracker.search.services import item_match
 
 PRIORITY_ORDER = case(
     {p.value: rank for rank, p in enumerate(Priority)}, value=Item.priority, else_=0
@@ -104,6 +107,11 @@ class ItemFilter:
     company_id: int | None = None
     overdue: bool = False
     q: str = ""
+    # Local calendar days (Europe/Berlin), both ends included.
+    created_from: date | None = None
+    created_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
     sort: str = "reference"
     direction: str = "desc"
     extra: dict = field(default_factory=dict)
@@ -118,23 +126,31 @@ def _status_clause(status: str):
 
 
 def _text_clause(text: str):
-    words = text.split()
-    clauses = []
-    for word in words[:8]:
-        pattern = f"%{_escape_like(word)}%"
-        clauses.append(
-            or_(
-                Item.title.ilike(pattern, escape="\\"),
-                Item.description.ilike(pattern, escape="\\"),
-                Item.reference.ilike(pattern, escape="\\"),
-                Company.name.ilike(pattern, escape="\\"),
-            )
-        )
-    return and_(*clauses)
+    # The full-text index: word forms are found in title, description, reference and company.
+    return item_match(text)
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _local_midnight(day: date) -> datetime:
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def _date_clauses(flt: ItemFilter) -> list:
+    ranges = (
+        (Item.created_at, flt.created_from, flt.created_to),
+        (Item.closed_at, flt.closed_from, flt.closed_to),
+    )
+    clauses = []
+    for column, start, end in ranges:
+        if start:
+            clauses.append(column >= _local_midnight(start))
+        if end:
+            clauses.append(column < _local_midnight(end + timedelta(days=1)))
+    return clauses
 
 
 def filtered_items(flt: ItemFilter, user: User, today: date) -> Select:
@@ -164,6 +180,7 @@ def filtered_items(flt: ItemFilter, user: User, today: date) -> Select:
         conditions.append(Item.follow_up_date < today)
     if flt.q.strip():
         conditions.append(_text_clause(flt.q))
+    conditions.extend(_date_clauses(flt))
     column = SORTS.get(flt.sort, Item.id)
     order = asc if flt.direction == "asc" else desc
     return stmt.where(*conditions).order_by(order(column), order(Item.id))

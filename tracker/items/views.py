@@ -13,8 +13,8 @@ from tracker.i18n import _
 from tracker.items import choices, lifecycle, permissions, queries, services
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilterForm, ItemForm
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
-from tracker.reports import services as saved_views
 from tracker.networks.models import Network
+from tracker.reports import services as saved_views
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 

@@ -14,6 +14,7 @@ from tracker.db import db, utcnow
 from tracker.exceptions import PermissionDenied
 from tracker.i18n import _
 from tracker.items.models import Activity, Item, ItemStatus
+from tracker.search import fts5
 
 REDACTED = "[…]"
 # The audit log is append-only: it never holds contacts' personal data in the first place.
@@ -111,6 +112,8 @@ def erase_contact(contact: Contact, *, actor: User | None, reason: str = "reques
     contact.anonymised_at = utcnow()
     db.session.flush()
     changed = redact_everywhere(needles)
+    if db.session.get_bind().dialect.name == "sqlite":
+        fts5.optimize()  # PostgreSQL's search columns hold no copy of the old text
     db.session.expire_all()
     audit.record(
         "contact_erased", actor=actor, subject=f"contact:{contact_id}", reason=reason, rows=changed

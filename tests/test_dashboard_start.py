@@ -1,0 +1,110 @@
+"""The start page: my tasks and the next meeting with its agenda, next to the item lists."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tracker.dashboard import services
+from tracker.db import db
+from tracker.meetings import agenda
+from tracker.meetings.models import MeetingStatus, Task
+
+
+@pytest.fixture
+def people(make_network, make_user):
+    alpha, beta = make_network("Alpha"), make_network("Beta")
+    return dict(
+        alpha=alpha,
+        beta=beta,
+        me=make_user("manager", alpha),
+        other=make_user("manager", beta),
+        admin=make_user("admin"),
+    )
+
+
+def task(owner, title, due=None, done=False, **values):
+    made = Task(
+        owner=owner,
+        title=title,
+        due_date=due,
+        done_at=datetime.now(UTC) if done else None,
+        **values,
+    )
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def test_my_tasks_are_open_ones_soonest_first(people, today):
+    me = people["me"]
+    task(me, "Später", today + timedelta(days=5))
+    task(me, "Ohne Datum")
+    task(me, "Überfällig", today - timedelta(days=2))
+    task(me, "Erledigt", today, done=True)
+    task(people["other"], "Fremd", today)
+    found = services.my_tasks(me)
+    assert [t.title for t in found["tasks"]] == ["Überfällig", "Später", "Ohne Datum"]
+    assert found["tasks_total"] == 3
+
+
+def test_start_page_marks_overdue_tasks(client, login, people, today):
+    task(people["me"], "Bericht an das Ministerium", today - timedelta(days=1))
+    login(people["me"])
+    html = client.get("/").get_data(as_text=True)
+    section = html.split('id="h-tasks"')[1].split("</section>")[0]
+    assert "Bericht an das Ministerium" in section
+    assert 'class="text-nowrap task-due overdue"' in section
+
+
+def test_next_meeting_without_agenda_says_so(client, login, people, make_series):
+    series = make_series(name="Netzwerkmanager-Runde")
+    login(people["me"])
+    html = client.get("/").get_data(as_text=True)
+    section = html.split('id="h-meeting"')[1].split("</section>")[0]
+    assert "Netzwerkmanager-Runde" in section and "agenda-missing" in section
+    assert services.next_meeting().meeting.series_id == series.id
+
+
+def test_next_meeting_shows_the_start_of_its_agenda(client, login, people, make_series, make_item):
+    make_series(name="Netzwerkmanager-Runde")
+    visible = make_item(title="Partner für KI-Pilot", reporting_network=people["alpha"])
+    hidden = make_item(
+        title="Geheime Übernahme", reporting_network=people["beta"], confidential=True
+    )
+    meeting = services.next_meeting().meeting
+    agenda.prepare_agenda(meeting, actor=people["admin"])
+    db.session.commit()
+    login(people["me"])
+    section = client.get("/").get_data(as_text=True).split('id="h-meeting"')[1]
+    section = section.split("</section>")[0]
+    assert "Begrüßung" in section and "agenda-missing" not in section
+    assert visible.title in section and visible.reference in section
+    assert hidden.reference in section and "Geheime Übernahme" not in section
+
+
+def test_running_meeting_comes_before_planned_ones(people, make_series, make_meeting):
+    series = make_series()
+    running = make_meeting(
+        series, datetime.now(UTC) - timedelta(minutes=30), status=MeetingStatus.IN_PROGRESS
+    )
+    make_meeting(series, datetime.now(UTC) + timedelta(days=1))
+    assert services.next_meeting().meeting.id == running.id
+
+
+def test_past_planned_meeting_is_not_next(people, make_series, make_meeting):
+    series = make_series()
+    make_meeting(series, datetime.now(UTC) - timedelta(days=3))
+    assert services.next_meeting().meeting.starts_at > datetime.now(UTC)
+
+
+def test_long_lists_say_there_is_more(client, login, people, make_item, today):
+    for n in range(21):
+        item = make_item(title=f"Anliegen {n}", reporting_network=people["alpha"])
+        item.responsible_network = people["alpha"]
+        item.follow_up_date = today - timedelta(days=1)
+    db.session.commit()
+    login(people["me"])
+    html = client.get("/").get_data(as_text=True)
+    section = html.split('id="h-overdue"')[1].split("</section>")[0]
+    assert ">20+<" in section and f"overdue=1&amp;responsible={people['alpha'].id}" in section
+    assert section.count('class="ref"') == 20
