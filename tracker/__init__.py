@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, flash, jsonify, redirect, request, url_for
 from flask_login import login_url
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Config, env_overrides
 from tracker.db import alembic_render_item, configure_sqlite, db, write_intent
@@ -35,6 +36,9 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_FIX"):  # the number of proxies in front, which set X-Forwarded-*
+        count = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_secret_key(app)
     register_database(app)
     register_extensions(app)

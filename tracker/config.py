@@ -34,6 +34,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: a meeting may take hours
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    PROXY_FIX = 0  # behind a TLS-terminating proxy: 1 (trust its X-Forwarded-* headers)
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True

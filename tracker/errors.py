@@ -35,8 +35,22 @@ def _answer(status: int, title: str, message: str, error_id: str | None = None):
     ), status
 
 
+def _texts() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please check the input.")),
+        403: (_("Not allowed"), _("You may not open this page or do this.")),
+        404: (_("Not found"), _("This page does not exist, or you may not see it.")),
+        405: (_("Not possible"), _("This page cannot be used like this.")),
+        409: (_("Conflict"), _("Someone else changed this meanwhile. Please reload and check.")),
+        413: (_("Too large"), _("The upload is too large.")),
+        429: (_("Too many attempts"), _("Please wait a minute and try again.")),
+    }
+
+
 def handle_http(exc: HTTPException):
-    return _answer(exc.code or 500, exc.name, exc.description or "")
+    code = exc.code or 500
+    title, message = _texts().get(code, (exc.name, exc.description or ""))
+    return _answer(code, title, message)
 
 
 def handle_service(exc: ServiceError):

@@ -200,6 +200,6 @@ def browser_login_to(page: Page, base_url: str, user, path: str,
 
 def browser_logout(page: Page) -> None:
     """Log out through the user menu in the navbar."""
-    page.locator("#nav-main .dropdown-toggle").click()
+    page.locator("#user-menu").click()
     page.locator("#nav-main form[action$='/logout'] button").click()
     page.wait_for_url(re.compile(r"/login$"))

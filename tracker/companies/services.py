@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact, company_key
@@ -17,6 +18,7 @@ from tracker.items.permissions import visible_clause
 from tracker.versioning import check_version, flush_or_conflict
 
 COMPANY_FIELDS = ("name", "city", "website", "notes")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 CONTACT_FIELDS = ("name", "function", "email", "phone")
 
 
@@ -30,10 +32,10 @@ def clean_website(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    if "://" not in url:
-        url = "https://" + url
+    if not SCHEME.match(url):
+        url = "https://" + url  # a bare host name
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
         raise ValidationFailed(
             _("Please give a web address starting with http or https."), field="website"
         )
@@ -140,6 +142,16 @@ def open_item_counts(company_ids: list[int], user: User) -> dict[int, int]:
         .group_by(Item.company_id)
     ).all()
     return dict(rows)
+
+
+def hidden_contact_ids(company: Company, user: User) -> set[int]:
+    """Contacts known only from confidential items that ``user`` may not see."""
+    rows = db.session.execute(
+        select(Item.contact_id, func.max(case((visible_clause(user), 1), else_=0)))
+        .where(Item.company_id == company.id, Item.contact_id.is_not(None))
+        .group_by(Item.contact_id)
+    ).all()
+    return {contact_id for contact_id, any_visible in rows if not any_visible}
 
 
 def company_items(company: Company, user: User) -> list[Item]:

@@ -48,6 +48,7 @@ def detail(company_id: int):
         company=company,
         items=services.company_items(company, current_user),
         hidden=services.hidden_item_count(company, current_user),
+        hidden_contacts=services.hidden_contact_ids(company, current_user),
         contact_form=ContactForm(),
     )
 
@@ -135,6 +136,7 @@ def add_contact(company_id: int):
         company=company,
         items=services.company_items(company, current_user),
         hidden=services.hidden_item_count(company, current_user),
+        hidden_contacts=services.hidden_contact_ids(company, current_user),
         contact_form=form,
     ), 400
 

@@ -49,13 +49,15 @@ def start_page(user: User, today: date) -> dict:
     open_ = Item.status.in_(OPEN)
     overdue = (open_, Item.follow_up_date < today)
     pages = {
-        "my_items": _items(Item.assignee_id == user.id, open_, order=Item.follow_up_date.asc()),
+        "my_items": _items(
+            Item.assignee_id == user.id, open_, visible, order=Item.follow_up_date.asc()
+        ),
         "network_open": Listing([]),
     }
     if user.network_id:
         mine = Item.responsible_network_id == user.network_id
-        pages["awaiting"] = _items(mine, Item.status == ItemStatus.ASSIGNED)
-        pages["overdue"] = _items(mine, *overdue, order=Item.follow_up_date.asc())
+        pages["awaiting"] = _items(mine, Item.status == ItemStatus.ASSIGNED, visible)
+        pages["overdue"] = _items(mine, *overdue, visible, order=Item.follow_up_date.asc())
         pages["network_open"] = _items(mine, open_, visible, limit=10)
     else:
         pages["overdue"] = _items(*overdue, visible, order=Item.follow_up_date.asc())

@@ -13,6 +13,7 @@ from tracker.exceptions import ConflictError, ServiceError
 from tracker.forms_support import save_form
 from tracker.i18n import _
 from tracker.items.models import Item
+from tracker.items.permissions import can_view
 from tracker.meetings import agenda, permissions, queries, services
 from tracker.meetings.forms import (
     AddItemForm,
@@ -102,7 +103,7 @@ def add_item(meeting_id: int):
     item = db.session.scalar(
         select(Item).where(Item.reference == (form.reference.data or "").strip())
     )
-    if not form.validate_on_submit() or item is None:
+    if not form.validate_on_submit() or item is None or not can_view(current_user, item):
         flash(_("No item with this reference number."), "danger")
         return _back(meeting)
     agenda.add_item_entry(meeting, item, actor=current_user)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tracker.auth.models import User
+from tracker.companies.services import clean_website
 from tracker.db import db
 from tracker.exceptions import PermissionDenied, ValidationFailed
 from tracker.i18n import _
@@ -66,6 +67,8 @@ def save_network(
         db.session.add(network)
     else:
         check_version(network, expected_version)
+    if "website" in values:
+        values["website"] = clean_website(values["website"])
     for field in NETWORK_FIELDS:
         if field in values:
             setattr(network, field, values[field])

@@ -1,0 +1,255 @@
+"""The authorization matrix: every route of the app × every principal → the expected answer.
+
+Answer classes:
+- "login": sent to the login form (302 to /login?next=...); 401 on background routes (fetch);
+- "out":   logged out: 302 to /login without a target;
+- "403", "404": refused, or the object does not exist for this principal;
+- "ok":    allowed: 2xx, a 3xx not to /login, or 400/409/422 (allowed, input rejected).
+
+A deactivated user (logged in, then deactivated) must be treated like an anonymous one, so
+that column is derived from the anonymous one. Paths and form values are templates filled
+from the world's ids (tests/security/conftest.py). Mutating requests run in the order of
+PRINCIPALS, so the allowed principals come last; later cells see what earlier ones changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The order of the requests on each route: mutating allowed principals come last.
+PRINCIPALS = ("anonymous", "deactivated", "observer", "manager_b", "manager_a", "admin")
+
+# The endpoints that are not part of the matrix, on purpose: static files.
+EXCLUDED_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
+def _expect(anonymous: str, observer: str, manager_b: str, manager_a: str, admin: str) -> dict:
+    return {
+        "anonymous": anonymous,
+        "deactivated": anonymous,
+        "observer": observer,
+        "manager_b": manager_b,
+        "manager_a": manager_a,
+        "admin": admin,
+    }
+
+
+PUBLIC = _expect("ok", "ok", "ok", "ok", "ok")
+LOGGED_IN = _expect("login", "ok", "ok", "ok", "ok")
+EDITORS = _expect("login", "403", "ok", "ok", "ok")  # managers and admins, not observers
+RUNNERS = EDITORS  # who prepares agendas and works in live mode
+A_EDITS = _expect("login", "403", "403", "ok", "ok")  # items of network A, tasks of A's manager
+SECRET = _expect("login", "404", "404", "ok", "ok")  # the confidential item of network A
+OWN_VIEW = _expect("login", "404", "404", "ok", "404")  # manager A's private saved view
+ADMINS = _expect("login", "403", "403", "403", "ok")
+MISSING = _expect("login", "404", "404", "404", "404")
+LOGOUT = _expect("out", "out", "out", "out", "out")
+LOGOUT_ALL = _expect("login", "out", "out", "out", "out")
+NOWHERE = _expect("404", "404", "404", "404", "404")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route (endpoint, method) with one choice of URL parameters."""
+
+    endpoint: str
+    method: str
+    path: str
+    expect: dict
+    data: dict = field(default_factory=dict)
+    fetch: bool = False  # sent like the page's scripts send it (X-Requested-With: fetch)
+    xfail: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def get(endpoint: str, path: str, expect: dict, **extra) -> Row:
+    return Row(endpoint, "GET", path, expect, **extra)
+
+
+def post(endpoint: str, path: str, expect: dict, data: dict | None = None, **extra) -> Row:
+    return Row(endpoint, "POST", path, expect, data or {}, **extra)
+
+
+AUTH = [
+    get("auth.login", "/login", PUBLIC),
+    post("auth.login", "/login", PUBLIC),
+    post("auth.logout", "/logout", LOGOUT),
+    post("auth.set_language", "/language", PUBLIC, {"locale": "de"}),
+    get("auth.account", "/account", LOGGED_IN),
+    post("auth.account", "/account", LOGGED_IN),
+    post("auth.logout_everywhere", "/account/logout-everywhere", LOGOUT_ALL),
+    get("auth.forgot_password", "/password/forgot", PUBLIC),
+    post("auth.forgot_password", "/password/forgot", PUBLIC),
+    get("auth.reset_password", "/password/reset/{reset_token}", PUBLIC),
+    post("auth.reset_password", "/password/reset/{reset_token}", PUBLIC),
+    get("health.healthz", "/healthz", PUBLIC),
+    get("privacy.index", "/privacy/", PUBLIC),
+]
+
+DASHBOARD = [
+    get("dashboard.index", "/", LOGGED_IN),
+    get("dashboard.overview", "/overview", LOGGED_IN),
+    get("dashboard.clusters", "/overview/clusters", LOGGED_IN),
+    get("search.index", "/search/?q=Sensorik", LOGGED_IN),
+]
+
+ITEMS = [
+    get("items.index", "/items/", LOGGED_IN),
+    get("items.new", "/items/new", EDITORS),
+    post("items.new", "/items/new", EDITORS, {"title": ""}),
+    get("items.detail", "/items/{item}", LOGGED_IN),
+    get("items.detail", "/items/{secret}", SECRET),
+    get("items.detail", "/items/999999", MISSING),
+    get("items.edit", "/items/{item}/edit", A_EDITS),
+    get("items.edit", "/items/{secret}/edit", SECRET),
+    post("items.edit", "/items/{item}/edit", A_EDITS, {"title": ""}),
+    post("items.edit", "/items/{secret}/edit", SECRET, {"title": ""}),
+    get("items.duplicates", "/items/duplicates?title=Sensorik", LOGGED_IN, fetch=True),
+    post("items.act", "/items/{item}/actions/complete", A_EDITS, {"note": "erledigt"}),
+    post("items.act", "/items/{secret}/actions/complete", SECRET, {"note": "erledigt"}),
+    post("items.hand_off", "/items/{item}/handoff", A_EDITS, {"network": "{network_b}"}),
+    post("items.hand_off", "/items/{secret}/handoff", SECRET, {"network": "{network_b}"}),
+    post("items.comment", "/items/{item}/comments", EDITORS, {"body": "Hallo"}),
+    post("items.comment", "/items/{secret}/comments", SECRET, {"body": "Hallo"}),
+]
+
+COMPANIES = [
+    get("companies.index", "/companies/", LOGGED_IN),
+    get("companies.suggest", "/companies/suggest?q=Fir", LOGGED_IN, fetch=True),
+    get("companies.detail", "/companies/{company}", LOGGED_IN),
+    get("companies.detail", "/companies/999999", MISSING),
+    get("companies.new", "/companies/new", EDITORS),
+    post("companies.new", "/companies/new", EDITORS, {"name": ""}),
+    get("companies.edit", "/companies/{company}/edit", EDITORS),
+    post("companies.edit", "/companies/{company}/edit", EDITORS, {"name": ""}),
+    post("companies.add_contact", "/companies/{company}/contacts", EDITORS, {"name": ""}),
+    get("companies.edit_contact", "/companies/contacts/{contact}/edit", EDITORS),
+    post("companies.edit_contact", "/companies/contacts/{contact}/edit", EDITORS, {"name": ""}),
+    get("networks.index", "/networks/", LOGGED_IN),
+    get("networks.detail", "/networks/{network_a}", LOGGED_IN),
+]
+
+ADMIN = [
+    get("admin.user_list", "/admin/users", ADMINS),
+    get("admin.user_new", "/admin/users/new", ADMINS),
+    post("admin.user_new", "/admin/users/new", ADMINS, {"email": ""}),
+    get("admin.user_edit", "/admin/users/{observer_id}", ADMINS),
+    post("admin.user_edit", "/admin/users/{observer_id}", ADMINS, {"email": ""}),
+    get("admin.network_list", "/admin/networks", ADMINS),
+    get("admin.network_edit", "/admin/networks/new", ADMINS),
+    post("admin.network_edit", "/admin/networks/new", ADMINS, {"name": ""}),
+    get("admin.network_edit", "/admin/networks/{network_b}", ADMINS),
+    post("admin.network_edit", "/admin/networks/{network_b}", ADMINS, {"name": ""}),
+    get("admin.topic_list", "/admin/topics", ADMINS),
+    get("admin.topic_edit", "/admin/topics/new", ADMINS),
+    post("admin.topic_edit", "/admin/topics/new", ADMINS, {"name": ""}),
+    get("admin.topic_edit", "/admin/topics/{topic}", ADMINS),
+    post("admin.topic_edit", "/admin/topics/{topic}", ADMINS, {"name": ""}),
+    get("admin.audit_log", "/admin/audit", ADMINS),
+    get("imports.upload", "/import/", ADMINS),
+    post("imports.upload_post", "/import/", ADMINS),
+    post("imports.mapping", "/import/mapping", ADMINS),
+    post("imports.check", "/import/check", ADMINS),
+    post("imports.run", "/import/run", ADMINS),
+    get("privacy.export_contact", "/privacy/contacts/{contact}.json", ADMINS),
+    post("privacy.erase_contact", "/privacy/contacts/{contact}/erase", ADMINS),
+]
+
+MEETINGS = [
+    get("meetings.index", "/meetings/", LOGGED_IN),
+    get("meetings.detail", "/meetings/{meeting}", LOGGED_IN),
+    get("meetings.detail", "/meetings/999999", MISSING),
+    post("meetings.prepare", "/meetings/{meeting}/prepare", RUNNERS),
+    post("meetings.add_topic", "/meetings/{meeting}/topics", RUNNERS, {"title": "Sonstiges"}),
+    post("meetings.add_item", "/meetings/{meeting}/items", RUNNERS, {"reference": "{reference}"}),
+    post("meetings.move_entry", "/meetings/entries/{entry}/move/up", RUNNERS),
+    post("meetings.remove_entry", "/meetings/entries/{entry}/remove", RUNNERS),
+    post("meetings.restore_entry", "/meetings/entries/{entry}/restore", RUNNERS),
+    post("meetings.move", "/meetings/{meeting}/move", ADMINS, {"starts_at": "2030-01-10T10:00"}),
+    post("meetings.cancel", "/meetings/{meeting}/cancel", ADMINS),
+    get("meetings.series_edit", "/meetings/series/new", ADMINS),
+    post("meetings.series_edit", "/meetings/series/new", ADMINS, {"name": ""}),
+    get("meetings.series_edit", "/meetings/series/{series}", ADMINS),
+    post("meetings.series_edit", "/meetings/series/{series}", ADMINS, {"name": ""}),
+    get("meetings.live", "/meetings/{meeting}/live", LOGGED_IN),
+    get("meetings.live_fragment", "/meetings/{meeting}/live/fragment", LOGGED_IN, fetch=True),
+    post("meetings.start", "/meetings/{meeting}/start", RUNNERS),
+    post("meetings.close", "/meetings/{meeting}/close", RUNNERS),
+    post(
+        "meetings.entry_outcome",
+        "/meetings/entries/{entry}/outcome",
+        RUNNERS,
+        {"note": "besprochen"},
+        fetch=True,
+    ),
+    post(
+        "meetings.entry_item",
+        "/meetings/entries/{entry}/item",
+        A_EDITS,
+        {"follow_up_date": "2030-01-01"},
+        fetch=True,
+    ),
+    post(
+        "meetings.entry_item",
+        "/meetings/entries/{secret_entry}/item",
+        A_EDITS,
+        {"follow_up_date": "2030-01-01"},
+        fetch=True,
+    ),
+    post(
+        "meetings.attendance",
+        "/meetings/{meeting}/attendance",
+        RUNNERS,
+        {"network": "{network_a}", "present": "y"},
+        fetch=True,
+    ),
+    post(
+        "meetings.add_task",
+        "/meetings/entries/{entry}/tasks",
+        RUNNERS,
+        {"title": "Anrufen", "owner": "{manager_a_id}"},
+        fetch=True,
+    ),
+    post(
+        "meetings.quick_add",
+        "/meetings/{meeting}/quick-add",
+        RUNNERS,
+        {"title": "Neu im Termin", "company_name": "Firma Gamma", "kind": "request"},
+        fetch=True,
+    ),
+    get("meetings.my_tasks", "/meetings/tasks", LOGGED_IN),
+    post("meetings.task_done", "/meetings/tasks/{task}/done", A_EDITS, fetch=True),
+    post("meetings.task_due", "/meetings/tasks/{task}/due", A_EDITS, {"due_date": "2030-02-01"}),
+    get("meeting_exports.document", "/meetings/{meeting}/agenda.md", LOGGED_IN),
+    get("meeting_exports.document", "/meetings/{meeting}/minutes.md", LOGGED_IN),
+    get("meeting_exports.document", "/meetings/{meeting}/agenda.docx", LOGGED_IN),
+    get("meeting_exports.document", "/meetings/{meeting}/minutes.pdf", LOGGED_IN),
+    get("meeting_exports.document", "/meetings/999999/agenda.md", MISSING),
+    get("meeting_exports.invitation", "/meetings/{meeting}/invitation.ics", LOGGED_IN),
+    get("meeting_exports.series_feed", "/meetings/series/{series}/feed.ics", LOGGED_IN),
+]
+
+REPORTS = [
+    get("reports.register_export", "/reports/register.csv", LOGGED_IN),
+    get("reports.register_export", "/reports/register.xlsx", LOGGED_IN),
+    get("reports.views", "/reports/views", LOGGED_IN),
+    post("reports.save_view", "/reports/views", LOGGED_IN, {"name": "Sicht", "query": "q=x"}),
+    get("reports.open_view", "/reports/views/{view}", OWN_VIEW),
+    post("reports.delete_view", "/reports/views/{view}/delete", OWN_VIEW),
+    get("reports.index", "/reports/", LOGGED_IN),
+    get("reports.index", "/reports/?network={network_a}&quarter=2026-Q1", LOGGED_IN),
+    get("reports.report_file", "/reports/networks/{network_a}/2026-Q1.xlsx", LOGGED_IN),
+    get("reports.report_file", "/reports/networks/{network_a}/2026-Q1.docx", LOGGED_IN),
+    get("reports.calendar", "/reports/calendar", LOGGED_IN),
+    post("reports.renew_calendar", "/reports/calendar", LOGGED_IN),
+    post("reports.revoke_calendar", "/reports/calendar/revoke", LOGGED_IN),
+    get("reports.calendar_feed", "/reports/calendar/{calendar_token}.ics", PUBLIC),
+    get("reports.calendar_feed", "/reports/calendar/not-a-token.ics", NOWHERE),
+]
+
+ROWS: list[Row] = [*AUTH, *DASHBOARD, *ITEMS, *COMPANIES, *ADMIN, *MEETINGS, *REPORTS]
+
+assert all(set(row.expect) == set(PRINCIPALS) for row in ROWS)
