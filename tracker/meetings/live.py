@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.auth.models import User
 from tracker.db import db, utcnow
@@ -198,6 +199,7 @@ def open_tasks(user: User) -> list[Task]:
         db.session.scalars(
             select(Task)
             .where(Task.owner_id == user.id, Task.done_at.is_(None))
+            .options(joinedload(Task.item), joinedload(Task.meeting))
             .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
         )
     )
