@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
-from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from tracker.db import db
+from tracker.downloads import download
 from tracker.exports import docx, ical, markdown, pdf
 from tracker.i18n import get_locale
 from tracker.meetings.documents import MeetingDocument, build_document, build_series_calendar
@@ -39,21 +37,6 @@ def export_locale() -> str:
     """The language asked for with ?lang=, else the user's interface language."""
     wanted = request.args.get("lang", "")
     return wanted if wanted in current_app.config["LANGUAGES"] else str(get_locale())
-
-
-def disposition(filename: str) -> str:
-    """An attachment header with an ASCII file name and the exact one for modern clients."""
-    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "export"
-    return f"attachment; filename={plain}; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def download(body: bytes | str, mimetype: str, filename: str) -> Response:
-    """Send an export as a file download that no cache keeps."""
-    response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = disposition(filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/<int:meeting_id>/<any(agenda, minutes):kind>.<any(pdf, docx, md):fmt>")

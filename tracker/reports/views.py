@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from urllib.parse import quote
-
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +18,7 @@ from flask_login import current_user, login_required
 
 from tracker.auth.views import safe_next
 from tracker.db import db
+from tracker.downloads import download
 from tracker.exceptions import ServiceError
 from tracker.forms_support import apply_error
 from tracker.i18n import _, get_locale
@@ -41,18 +38,6 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 def _formats() -> exports.Formats:
     return exports.FORMATS.get(str(get_locale()), exports.FORMATS["de"])
-
-
-def download(body: bytes, mimetype: str, filename: str) -> Response:
-    """Send a file that no cache keeps, with an ASCII name and the exact one for new clients."""
-    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or "export"
-    response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename={plain}; filename*=UTF-8''{quote(filename, safe='')}"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/register.<any(csv, xlsx):fmt>")
