@@ -151,7 +151,7 @@ def report_file(network_id: int, quarter: str, fmt: str):
         abort(404)
     report = figures.network_report(network, period, current_user, _("(no topic)"))
     doc = documents.report_document(report, today_local())
-    name = f"{_('Report')}-{network.short_name}-{period}.{fmt}"
+    name = "{}-{}-{}.{}".format(_("Report"), network.short_name, period, fmt)
     if fmt == "xlsx":
         return download(report_files.report_xlsx(doc, _formats()), XLSX_TYPE, name)
     return download(report_files.report_docx(doc, _formats().date_pattern), DOCX_TYPE, name)
