@@ -50,6 +50,10 @@ system-deps:
 test: install-test system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## bench: seed 100,000 items into a fresh database, serve with gunicorn, measure (bench/README.md)
+bench: install-test system-deps
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: install-test
 	$(BIN)/ruff check tracker tests bench
 	$(BIN)/ruff format --check tracker tests bench

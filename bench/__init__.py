@@ -1,0 +1,1 @@
+"""Benchmark of the Bedarfsregister under gunicorn: `make bench` (see bench/README.md)."""
