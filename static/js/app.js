@@ -84,23 +84,30 @@
     sessionStorage.setItem(draftKey(form), JSON.stringify({ values: values, submitted: submitted }));
   }
 
-  function isEmpty(form) {
-    return fields(form).every((el) => (el.type === "checkbox" || el.type === "radio" ||
-      el.tagName === "SELECT" ? true : !el.value));
+  // A form the server sent back with the user's input (errors, conflict) is not refilled.
+  function isFresh(form) {
+    return !form.querySelector(".is-invalid, .alert");
   }
 
+  // Fill the fields that came back empty; the browser may have restored some by itself.
   function restoreDraft(form) {
     const raw = sessionStorage.getItem(draftKey(form));
-    if (!raw || !isEmpty(form)) return;
+    if (!raw || !isFresh(form)) return;
     const draft = JSON.parse(raw);
+    let restored = false;
     fields(form).forEach(function (el) {
       if (el.type === "checkbox" || el.type === "radio") {
         const key = el.name + "=" + el.value;
-        if (key in draft.values) el.checked = draft.values[key];
-      } else if (el.name in draft.values) {
+        if (key in draft.values && el.checked !== draft.values[key]) {
+          el.checked = draft.values[key];
+          restored = true;
+        }
+      } else if (el.name in draft.values && !el.value && draft.values[el.name]) {
         el.value = draft.values[el.name];
+        restored = true;
       }
     });
+    if (!restored) return;
     const note = document.createElement("div");
     note.className = "alert alert-info py-1 small draft-restored";
     note.setAttribute("role", "status");
