@@ -82,7 +82,7 @@ def counted(engine):
 
 
 def _manager() -> User:
-    """The first demo manager in roll-call order, as the demo logins list them."""
+    """The manager of the first network (by id) with the lowest id."""
     return db.session.scalars(
         select(User)
         .where(User.role == UserRole.MANAGER, User.active)
