@@ -23,6 +23,7 @@ from tracker.items.models import (
     item_topics,
 )
 from tracker.items.permissions import visible_clause
+from tracker.search.query import STOPWORDS
 from tracker.search.services import item_match
 
 PRIORITY_ORDER = case(
@@ -39,58 +40,6 @@ SORTS = {
     "title": Item.title,
     "company": Company.name,
 }
-
-STOPWORDS = frozenset(
-    [
-        "aber",
-        "alle",
-        "als",
-        "auch",
-        "auf",
-        "aus",
-        "bei",
-        "bitte",
-        "das",
-        "dass",
-        "dem",
-        "den",
-        "der",
-        "des",
-        "die",
-        "ein",
-        "eine",
-        "einem",
-        "einen",
-        "einer",
-        "eines",
-        "für",
-        "hat",
-        "ist",
-        "mit",
-        "nach",
-        "nicht",
-        "noch",
-        "oder",
-        "sich",
-        "sie",
-        "sind",
-        "und",
-        "von",
-        "vor",
-        "wie",
-        "wir",
-        "zum",
-        "zur",
-        "über",
-        "unter",
-        "this",
-        "that",
-        "with",
-        "from",
-        "have",
-        "about",
-    ]
-)
 
 
 @dataclass
