@@ -1,6 +1,8 @@
 """PDF exports: text, page layout, and a renderer that loads nothing but bundled files."""
 
+import os
 import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from tracker.db import db
-from tracker.exports import pdf
+from tracker.exports import pdf, pdf_layout
 from tracker.meetings.documents import build_document
 from tracker.meetings.models import AgendaEntry, EntryKind, EntryReason, Task
 
@@ -29,10 +31,11 @@ def page_count(body: bytes) -> int:
     return pdf_text(body).count("\f")
 
 
-def render(meeting, viewer, kind="minutes", locale="de") -> bytes:
+def render(meeting, viewer, kind="minutes", locale="de", renderer=pdf.render) -> bytes:
+    """The export as the app makes it: laid out in a child process unless told otherwise."""
     with current_app.test_request_context(), force_locale(locale):
         doc = build_document(meeting, viewer=viewer, kind=kind)
-        return pdf.render(render_template("exports/meeting.html", doc=doc))
+        return renderer(render_template("exports/meeting.html", doc=doc))
 
 
 @pytest.fixture
@@ -95,7 +98,8 @@ def test_english_minutes_pdf_has_english_headings(meeting, make_user):
 
 
 def test_long_word_wraps_inside_the_page(meeting, make_user):
-    text = pdf_text(render(meeting, make_user("admin"), kind="agenda"))
+    # In this process, so that the patched fetcher sees every URL.
+    text = pdf_text(render(meeting, make_user("admin"), kind="agenda", renderer=pdf_layout.render))
     assert LONG_WORD in "".join(text.split())
     assert max(len(line) for line in text.splitlines()) < 130
 
@@ -107,7 +111,7 @@ def test_agenda_of_120_entries_fills_a_few_pages(meeting, make_user):
 
 
 def test_fetcher_serves_static_files_and_data_urls(app):
-    fetcher = pdf.StaticOnlyFetcher(app.static_folder)
+    fetcher = pdf_layout.StaticOnlyFetcher(app.static_folder)
     css = Path(app.static_folder, "css", "print.css")
     response = fetcher.fetch(css.as_uri())
     assert response.content_type == "text/css" and b"@page" in response.read()
@@ -125,20 +129,20 @@ def test_fetcher_serves_static_files_and_data_urls(app):
 )
 def test_fetcher_refuses_network_and_foreign_files(app, url):
     with pytest.raises(ValueError, match="refused"):
-        pdf.StaticOnlyFetcher(app.static_folder).fetch(url)
+        pdf_layout.StaticOnlyFetcher(app.static_folder).fetch(url)
 
 
 def test_fetcher_refuses_a_path_that_climbs_out_of_static(app):
     escape = Path(app.static_folder).as_uri() + "/../tracker/config.py"
     with pytest.raises(ValueError, match="refused"):
-        pdf.StaticOnlyFetcher(app.static_folder).fetch(escape)
+        pdf_layout.StaticOnlyFetcher(app.static_folder).fetch(escape)
 
 
 def test_user_text_cannot_make_the_renderer_fetch(make_meeting, make_user, monkeypatch):
     fetched = []
-    original = pdf.StaticOnlyFetcher.fetch
+    original = pdf_layout.StaticOnlyFetcher.fetch
     monkeypatch.setattr(
-        pdf.StaticOnlyFetcher,
+        pdf_layout.StaticOnlyFetcher,
         "fetch",
         lambda self, url, headers=None: fetched.append(url) or original(self, url, headers),
     )
@@ -150,14 +154,37 @@ def test_user_text_cannot_make_the_renderer_fetch(make_meeting, make_user, monke
         )
     )
     db.session.commit()
-    text = pdf_text(render(meeting, make_user("admin"), kind="agenda"))
+    # In this process, so that the patched fetcher sees every URL.
+    text = pdf_text(render(meeting, make_user("admin"), kind="agenda", renderer=pdf_layout.render))
     assert 'src="http://127.0.0.1:9/x.png"' in "".join(text.split("\n"))
     assert [url.rsplit("/", 2)[-2:] for url in fetched] == [["css", "print.css"]]
 
 
 def test_injected_markup_still_fetches_nothing_outside_static(app, caplog):
     html = '<p>x</p><img src="http://127.0.0.1:9/x.png"><img src="file:///etc/passwd">'
-    body = pdf.render(html, static_folder=app.static_folder)
+    body = pdf_layout.render(html, static_folder=app.static_folder)
     assert body.startswith(b"%PDF")
     assert "refused to load 'http://127.0.0.1:9/x.png'" in caplog.text
     assert "refused to load 'file:///etc/passwd'" in caplog.text
+
+
+LAYOUT_IN_A_CHILD = """
+import sys
+from tracker import create_app
+from tracker.exports import pdf, views
+app = create_app()
+body = pdf.render("<p>Kind</p>", static_folder=app.static_folder)
+sys.stdout.buffer.write(body)
+sys.stderr.write("weasyprint imported: %s" % ("weasyprint" in sys.modules))
+"""
+
+
+def test_the_app_process_never_imports_weasyprint(tmp_path):
+    """The app's workers stay small: WeasyPrint lives only in the renderer's processes."""
+    env = {**os.environ, "TRACKER_INSTANCE_PATH": str(tmp_path)}
+    env.pop("TRACKER_DATABASE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-c", LAYOUT_IN_A_CHILD], capture_output=True, env=env, check=True
+    )
+    assert pdf_text(run.stdout).strip() == "Kind"
+    assert run.stderr.decode().endswith("weasyprint imported: False")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import functools
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -94,7 +95,8 @@ class LabelledEnum(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return str(self.labels()[self])
+        # The lazy strings are built once per class; each is translated when shown.
+        return str(_label_map(type(self))[self])
 
     @classmethod
     def labels(cls) -> dict:
@@ -105,6 +107,11 @@ class LabelledEnum(str, enum.Enum):
         """Return ``(value, label)`` pairs for a select field."""
         labels = cls.labels()
         return [(member.value, labels[member]) for member in cls]
+
+
+@functools.cache
+def _label_map(cls: type[LabelledEnum]) -> dict:
+    return cls.labels()
 
 
 def alembic_render_item(type_: str, obj, autogen_context):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 import markdown
 import nh3
+from babel.dates import format_date as babel_format_date
 from flask import Flask, request, url_for
 from markupsafe import Markup
 
@@ -53,7 +55,14 @@ def render_markdown(text: str | None) -> Markup:
 
 
 def date_filter(value: date | None) -> str:
+    if type(value) is date:  # a calendar day needs no time zone: its text depends on the locale
+        return _medium_date(value, str(get_locale()))
     return format_date(value, "medium") if value else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _medium_date(value: date, locale: str) -> str:
+    return babel_format_date(value, "medium", locale=locale)
 
 
 def datetime_filter(value: datetime | None) -> str:

@@ -7,7 +7,6 @@ from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from tracker.auth.models import User
 from tracker.db import db
@@ -20,6 +19,8 @@ RESET_SALT = "password-reset"
 @cache
 def common_passwords() -> frozenset[str]:
     """The 30,000 most common passwords (from zxcvbn's frequency lists)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 13 MB: loaded when a password is set
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.items.models import Item, ItemStatus
 from tracker.items.permissions import visible_clause
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus, Task
-from tracker.meetings.queries import agenda_entries, upcoming_meetings
+from tracker.meetings.queries import upcoming_meetings
 
 OPEN = ItemStatus.open_statuses()
 TASKS_SHOWN = 8
@@ -43,24 +43,27 @@ def _items(*conditions, order=None, limit: int = 20) -> Listing:
     return Listing(found[:limit], more=len(found) > limit)
 
 
+# Sorting by an expression, not the column: PostgreSQL would otherwise walk the whole
+# follow-up index hoping for early matches instead of reading the user's few open items.
+BY_FOLLOW_UP = func.coalesce(Item.follow_up_date, Item.follow_up_date).asc()
+
+
 def start_page(user: User, today: date) -> dict:
     """The lists of the user's start page (each with a flag for "more than shown")."""
     visible = visible_clause(user)
     open_ = Item.status.in_(OPEN)
     overdue = (open_, Item.follow_up_date < today)
     pages = {
-        "my_items": _items(
-            Item.assignee_id == user.id, open_, visible, order=Item.follow_up_date.asc()
-        ),
+        "my_items": _items(Item.assignee_id == user.id, open_, visible, order=BY_FOLLOW_UP),
         "network_open": Listing([]),
     }
     if user.network_id:
         mine = Item.responsible_network_id == user.network_id
         pages["awaiting"] = _items(mine, Item.status == ItemStatus.ASSIGNED, visible)
-        pages["overdue"] = _items(mine, *overdue, visible, order=Item.follow_up_date.asc())
+        pages["overdue"] = _items(mine, *overdue, visible, order=BY_FOLLOW_UP)
         pages["network_open"] = _items(mine, open_, visible, limit=10)
     else:
-        pages["overdue"] = _items(*overdue, visible, order=Item.follow_up_date.asc())
+        pages["overdue"] = _items(*overdue, visible, order=BY_FOLLOW_UP)
         pages["awaiting"] = _items(Item.status == ItemStatus.ASSIGNED, visible)
     pages["recent"] = _items(visible, limit=10)
     pages.update(my_tasks(user))
@@ -107,5 +110,16 @@ def next_meeting(shown: int = AGENDA_SHOWN) -> NextMeeting | None:
     meeting = _pick(upcoming_meetings())
     if meeting is None:
         return None
-    entries = [e for e in agenda_entries(meeting) if not e.removed]
-    return NextMeeting(meeting, entries[:shown], len(entries))
+    shown_entries = (
+        select(AgendaEntry)
+        .where(AgendaEntry.meeting_id == meeting.id, AgendaEntry.removed.is_(False))
+        .options(selectinload(AgendaEntry.item).selectinload(Item.topics))
+        .order_by(AgendaEntry.position, AgendaEntry.id)
+        .limit(shown)
+    )
+    total = db.session.scalar(
+        select(func.count(AgendaEntry.id)).where(
+            AgendaEntry.meeting_id == meeting.id, AgendaEntry.removed.is_(False)
+        )
+    )
+    return NextMeeting(meeting, list(db.session.scalars(shown_entries)), total or 0)

@@ -1,51 +1,36 @@
-"""PDF from HTML with WeasyPrint, loading nothing but the app's own static files."""
+"""PDF from HTML. WeasyPrint lays the pages out in a child process (``pdf_layout``).
+
+WeasyPrint and one layout take some 60 MB that a long-running worker would keep; a child
+gives them back when it ends. The children are forked from a small server process that has
+WeasyPrint imported already, so a PDF does not pay for the import.
+"""
 
 from __future__ import annotations
 
-import mimetypes
+import multiprocessing
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_FOLDER = Path(__file__).resolve().parents[2] / "static"
+LAYOUT_MODULE = "tracker.exports.pdf_layout"
+
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload([LAYOUT_MODULE])
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serve files below one folder (and data: URLs); refuse the network and other files.
+def start_renderer() -> None:
+    """Start the fork server now rather than with the first PDF (about a second)."""
+    from multiprocessing import forkserver
 
-    User text is escaped in the templates anyway; this keeps a PDF export from ever reading
-    local files or calling out to other servers, whatever ends up in the HTML.
-    """
-
-    def __init__(self, static_folder: str | Path = STATIC_FOLDER) -> None:
-        super().__init__(allowed_protocols=("file", "data"))
-        self.root = Path(static_folder).resolve()
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        """Answer a data: URL or a file below the static folder; raise for anything else."""
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            return super().fetch(url, headers)
-        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(unquote(parts.path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        raise ValueError(f"refused to load {url[:80]!r}: only bundled files may load")
-
-
-def base_url(static_folder: str | Path = STATIC_FOLDER) -> str:
-    """The URL that relative links in export templates resolve against."""
-    return Path(static_folder).resolve().as_uri() + "/"
+    forkserver.ensure_running()
 
 
 def render(html: str, *, static_folder: str | Path = STATIC_FOLDER) -> bytes:
-    """Lay out the HTML on A4 pages and return the PDF."""
-    document = HTML(
-        string=html,
-        base_url=base_url(static_folder),
-        url_fetcher=StaticOnlyFetcher(static_folder),
-    )
-    return document.write_pdf()
+    """Lay out the HTML on A4 pages in a child process and return the PDF."""
+    with _context.Pool(1) as pool:
+        return pool.apply(_layout, (html, str(static_folder)))
+
+
+def _layout(html: str, static_folder: str) -> bytes:
+    from tracker.exports import pdf_layout
+
+    return pdf_layout.render(html, static_folder=static_folder)

@@ -122,12 +122,10 @@ class Item(db.Model):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     priority: Mapped[Priority] = mapped_column(enum_type(Priority), default=Priority.NORMAL)
     reporting_network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
-    responsible_network_id: Mapped[int | None] = mapped_column(
-        ForeignKey("networks.id"), index=True
-    )
+    responsible_network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"))
     # The network that handed the item off; it gets the item back when the hand-off is returned.
     handoff_from_network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"))
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     source: Mapped[ItemSource] = mapped_column(enum_type(ItemSource), default=ItemSource.MEETING)
     source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     follow_up_date: Mapped[date | None] = mapped_column(index=True)
@@ -145,10 +143,12 @@ class Item(db.Model):
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
+    # "unnested": below an outer join (AgendaEntry.item, Task.item) a LEFT JOIN, not a nested
+    # "LEFT JOIN (items JOIN companies)" that SQLite answers by materialising every item.
+    company: Mapped[Company] = relationship(lazy="joined", innerjoin="unnested")
     contact: Mapped[Contact | None] = relationship()
     reporting_network: Mapped[Network] = relationship(
-        foreign_keys=[reporting_network_id], lazy="joined", innerjoin=True
+        foreign_keys=[reporting_network_id], lazy="joined", innerjoin="unnested"
     )
     responsible_network: Mapped[Network | None] = relationship(
         foreign_keys=[responsible_network_id], lazy="joined"
@@ -179,6 +179,24 @@ class Item(db.Model):
             "created_at",
         ),
         Index("ix_items_closed_at", "closed_at"),
+        # Covering indexes: the register's count and page of ids, and the start page's lists,
+        # read only the index (the visibility rule's columns are in it).
+        Index(
+            "ix_items_status_visible",
+            "status",
+            "confidential",
+            "reporting_network_id",
+            "responsible_network_id",
+        ),
+        Index(
+            "ix_items_responsible_status",
+            "responsible_network_id",
+            "status",
+            "follow_up_date",
+            "confidential",
+            "reporting_network_id",
+        ),
+        Index("ix_items_assignee_status", "assignee_id", "status", "follow_up_date"),
     )
 
     @property

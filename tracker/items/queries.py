@@ -102,9 +102,17 @@ def _date_clauses(flt: ItemFilter) -> list:
     return clauses
 
 
-def filtered_items(flt: ItemFilter, user: User, today: date) -> Select:
-    """Build the statement for the register list: visible items that match ``flt``, sorted."""
-    stmt = select(Item).join(Item.company).where(visible_clause(user))
+def filtered_items(
+    flt: ItemFilter, user: User, today: date, *, join_company: bool = True
+) -> Select:
+    """Build the statement for the register list: visible items that match ``flt``, sorted.
+
+    Without ``join_company`` the companies are joined only to sort by their name: every item
+    has one, and the count and the page of ids then read an index alone.
+    """
+    stmt = select(Item).where(visible_clause(user))
+    if join_company or flt.sort == "company":
+        stmt = stmt.join(Item.company)
     conditions = []
     if flt.kind:
         conditions.append(Item.kind == flt.kind)
@@ -209,3 +217,11 @@ def current_values(item: Item) -> dict[str, str]:
         "description": item.description,
         "confidential": item.confidential,
     }
+
+
+def items_by_id(ids: list[int]) -> list[Item]:
+    """Load the items of ``ids`` (with their joined records), in the order of ``ids``."""
+    if not ids:
+        return []
+    found = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
