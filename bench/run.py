@@ -50,6 +50,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pdf-requests", type=int, default=5)
     parser.add_argument("--common-word", default=pages.COMMON_WORD)
     parser.add_argument("--only", action="append", help="measure pages whose name contains this")
+    parser.add_argument(
+        "--without-cache",
+        action="store_true",
+        help="serve with FRAGMENT_CACHE_SECONDS=0: every page rendered from the database",
+    )
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 when a budget is missed"
@@ -75,6 +80,8 @@ class Benchmark:
             "TRACKER_DATABASE_URL": self.url,
             "TRACKER_INSTANCE_PATH": str(folder / "instance"),
         }
+        if args.without_cache:
+            self.env["TRACKER_FRAGMENT_CACHE_SECONDS"] = "0"
         self.figures: list[report.Figure] = []
         self.loads: list[float] = [loadavg()]
         self.started = datetime.now().astimezone()
@@ -180,7 +187,8 @@ class Benchmark:
                 f"- database: {database.describe(self.url)}; {self.settled}",
                 f"- data: demo seed --items {a.items} --companies {a.companies} "
                 f"--meetings {a.meetings} --seed {a.seed}",
-                f"- server: gunicorn, {a.workers} sync workers, 127.0.0.1; client: "
+                f"- server: gunicorn, {a.workers} sync workers, 127.0.0.1, fragment cache "
+                f"{'off (--without-cache)' if a.without_cache else 'on'}; client: "
                 f"{a.concurrency} connections, {a.warmup} warm-up requests, {a.seconds:g} s "
                 f"per page ({a.single_seconds:g} s on one connection before)",
                 f"- logged in as {targets.manager_email} (manager); register filter "

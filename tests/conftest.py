@@ -88,6 +88,7 @@ def app(database_url, tmp_path):
         # request has its own, so the logged-in user must not carry over to the next one.
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)  # the language is chosen per request, too
+        g.pop("csrf_token", None)  # and the CSRF token belongs to one request's session
 
     with app.app_context():
         yield app

@@ -43,9 +43,10 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
-    from tracker import cli, errors, security, templating
+    from tracker import caching, cli, errors, security, templating
     from tracker.auth import sessions
 
+    caching.init_app(app)
     sessions.init_app(app)
     errors.init_app(app)
     security.init_app(app)

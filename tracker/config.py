@@ -54,6 +54,9 @@ class Config:
     PRIVACY_ANONYMISE_AFTER_MONTHS = 24
 
     ITEMS_PER_PAGE = 25
+    # Rendered lists and figures, per worker (tracker/caching.py); 0 seconds turns it off.
+    FRAGMENT_CACHE_SECONDS = 60
+    FRAGMENT_CACHE_CHARS = 8_000_000
     FOLLOW_UP_DEFAULT_DAYS = 14
     BOOTSTRAP_SERVE_LOCAL = True
 

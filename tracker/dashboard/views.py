@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from tracker import caching
 from tracker.dashboard import presenters, services
 from tracker.dashboard.clusters import topic_clusters
 from tracker.dashboard.forms import PRESETS, ClusterForm, read_settings
@@ -18,9 +19,13 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Show the user's items and tasks, hand-offs, overdue follow-ups and the next meeting."""
     today = today_local()
-    return render_template(
-        "dashboard/index.html", today=today, **services.start_page(current_user, today)
-    )
+
+    def render_lists() -> str:
+        lists = services.start_page(current_user, today)
+        return render_template("dashboard/_start.html", today=today, **lists)
+
+    body = caching.fragment("start", (current_user.id, today), render_lists)
+    return render_template("dashboard/index.html", body=body)
 
 
 @bp.get("/overview")
@@ -28,15 +33,22 @@ def index():
 def overview():
     """Show open items by network and status, their age, overdue items, weeks and topics."""
     today = today_local()
-    figures = overview_figures(today)
+
+    def render_figures() -> str:
+        figures = overview_figures(today)
+        return render_template(
+            "dashboard/_overview.html",
+            today=today,
+            charts=presenters.overview_charts(figures),
+            register_url=presenters.register_url,
+            network_args=presenters.network_args,
+            week_label=presenters.week_label,
+            **figures,
+        )
+
+    # The same for everyone: confidential items are counted, never shown.
     return render_template(
-        "dashboard/overview.html",
-        today=today,
-        charts=presenters.overview_charts(figures),
-        register_url=presenters.register_url,
-        network_args=presenters.network_args,
-        week_label=presenters.week_label,
-        **figures,
+        "dashboard/overview.html", body=caching.fragment("overview", (today,), render_figures)
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, MetaData, Table, func, insert, select
 from sqlalchemy.engine import Dialect
 
+from tracker.caching import mark_changed
 from tracker.db import db
 
 BATCH = 5000
@@ -26,6 +27,7 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     rows = _with_defaults(table, rows)
+    mark_changed(db.session)  # written past the ORM: the commit must still raise the revision
     connection = db.session.connection()
     if connection.dialect.driver == "psycopg":
         _copy(connection, table, list(rows[0]), rows)

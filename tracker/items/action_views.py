@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from tracker.db import db
@@ -11,7 +11,7 @@ from tracker.forms_support import apply_error, set_version
 from tracker.i18n import _
 from tracker.items import choices, lifecycle, services
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm
-from tracker.items.views import bp, detail_context, load_visible
+from tracker.items.views import bp, load_visible, render_detail
 from tracker.networks.models import Network
 
 
@@ -23,7 +23,7 @@ def _again(item_id: int, status: int, message: str, **forms):
         if hasattr(form, "version"):
             set_version(form, item.version)
     flash(message, "danger" if status != 409 else "warning")
-    return render_template("items/detail.html", **detail_context(item, **forms)), status
+    return render_detail(item, **forms), status
 
 
 @bp.post("/<int:item_id>/actions/<action>")

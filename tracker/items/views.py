@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker import caching
 from tracker.companies import services as companies
 from tracker.db import db
 from tracker.exceptions import ConflictError, ServiceError
@@ -31,21 +32,31 @@ def load_visible(item_id: int) -> Item:
 @login_required
 def index():
     """Show the register list with its filters, sorting and pagination."""
-    form = ItemFilterForm(request.args)
-    choices.fill_filter_form(form)
-    flt = choices.filter_from_form(form, request.args)
-    stmt = queries.filtered_items(flt, current_user, services.today_local())
-    page = db.paginate(
-        stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, max_per_page=100
-    )
+    today = services.today_local()
+    query = request.query_string.decode("utf-8", "replace")
+
+    def render_register() -> str:
+        form = ItemFilterForm(request.args)
+        choices.fill_filter_form(form)
+        flt = choices.filter_from_form(form, request.args)
+        stmt = queries.filtered_items(flt, current_user, today, join_company=False)
+        # Page through ids only (index-only where possible), then load the page's rows.
+        page = db.paginate(
+            stmt.with_only_columns(Item.id),
+            per_page=current_app.config["ITEMS_PER_PAGE"],
+            error_out=False,
+            max_per_page=100,
+        )
+        page.items = queries.items_by_id(list(page.items))
+        return render_template("items/_register.html", form=form, page=page, flt=flt, today=today)
+
+    # What a viewer may see depends on who they are: one entry per viewer and query.
+    body = caching.fragment("register", (current_user.id, today, query), render_register)
     return render_template(
         "items/index.html",
-        form=form,
-        page=page,
-        flt=flt,
-        today=services.today_local(),
+        body=body,
         saved_views=saved_views.visible_views(current_user),
-        view_query=saved_views.clean_query(request.query_string.decode("utf-8", "replace")),
+        view_query=saved_views.clean_query(query),
     )
 
 
@@ -109,7 +120,20 @@ def _create_values(form: ItemForm) -> dict:
 def detail(item_id: int):
     """Show an item with its timeline and the actions the user may take."""
     item = load_visible(item_id)
-    return render_template("items/detail.html", **detail_context(item))
+
+    def render_item() -> str:
+        return render_template("items/_detail.html", **detail_context(item))
+
+    # Actions depend on the viewer; "overdue" on the day.
+    key = (current_user.id, item.id, services.today_local())
+    body = caching.fragment("item", key, render_item, with_forms=True)
+    return render_template("items/detail.html", item=item, body=body)
+
+
+def render_detail(item: Item, **forms) -> str:
+    """The item page with forms that keep the user's input and show its errors."""
+    body = caching.rendered(render_template("items/_detail.html", **detail_context(item, **forms)))
+    return render_template("items/detail.html", item=item, body=body)
 
 
 def detail_context(item: Item, **forms) -> dict:

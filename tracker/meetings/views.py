@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker import caching
 from tracker.db import db
 from tracker.exceptions import ConflictError, ServiceError
 from tracker.forms_support import save_form
@@ -46,16 +47,23 @@ def index():
 def detail(meeting_id: int):
     """Show a meeting's agenda (or its minutes once closed)."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    return render_template(
-        "meetings/detail.html",
-        meeting=meeting,
-        entries=queries.agenda_entries(meeting),
-        can_run=permissions.can_run(current_user),
-        can_manage=permissions.can_manage_series(current_user),
-        free_form=FreeTopicForm(),
-        add_form=AddItemForm(),
-        move_form=MoveMeetingForm(version=meeting.version, starts_at=_local(meeting)),
-    )
+
+    def render_agenda() -> str:
+        return render_template(
+            "meetings/_detail.html",
+            meeting=meeting,
+            entries=queries.agenda_entries(meeting),
+            can_run=permissions.can_run(current_user),
+            can_manage=permissions.can_manage_series(current_user),
+            free_form=FreeTopicForm(),
+            add_form=AddItemForm(),
+            move_form=MoveMeetingForm(version=meeting.version, starts_at=_local(meeting)),
+        )
+
+    # Outcomes and buttons depend on the viewer: one entry per viewer and meeting.
+    key = (current_user.id, meeting.id)
+    body = caching.fragment("agenda", key, render_agenda, with_forms=True)
+    return render_template("meetings/detail.html", meeting=meeting, body=body)
 
 
 def _local(meeting: Meeting):

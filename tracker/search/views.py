@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
+from tracker import caching
 from tracker.search import services
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -13,13 +14,21 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 def index():
     """Show ranked, highlighted hits in items, activity and companies, one kind per tab."""
     text = request.args.get("q", "").strip()[:200]
-    results = services.search(
-        current_user,
-        text,
-        kind=request.args.get("kind", ""),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-    )
-    return render_template(
-        "search/index.html", results=results, kinds=services.KINDS, cap=services.COUNT_CAP
-    )
+    kind = request.args.get("kind", "")
+    number = request.args.get("page", 1, type=int)
+
+    def render_results() -> str:
+        results = services.search(
+            current_user,
+            text,
+            kind=kind,
+            page=number,
+            per_page=current_app.config["ITEMS_PER_PAGE"],
+        )
+        return render_template(
+            "search/_results.html", results=results, kinds=services.KINDS, cap=services.COUNT_CAP
+        )
+
+    # Hits depend on what the viewer may see: one entry per viewer and query.
+    body = caching.fragment("search", (current_user.id, text, kind, number), render_results)
+    return render_template("search/index.html", body=body, text=text)
