@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, request, session
 
 CSP = "; ".join(
     (
@@ -30,7 +29,9 @@ def set_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if not request.path.startswith("/static/") and current_user and current_user.is_authenticated:
+    # A logged-in session (read from the cookie: loading the user again after a commit would
+    # begin a transaction just for this).
+    if not request.path.startswith("/static/") and session.get("_user_id"):
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -75,9 +75,12 @@ def new():
             db.session.rollback()
             apply_error(form, exc)
         else:
+            # Read before the commit: afterwards each attribute would load the row again,
+            # in a new transaction that waits for SQLite's write lock.
+            reference, target = item.reference, url_for("items.detail", item_id=item.id)
             db.session.commit()
-            flash(_("Item %(ref)s was created.", ref=item.reference), "success")
-            return redirect(url_for("items.detail", item_id=item.id))
+            flash(_("Item %(ref)s was created.", ref=reference), "success")
+            return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("items/new.html", form=form), status
 
@@ -188,9 +191,10 @@ def edit(item_id: int):
             db.session.rollback()
             apply_error(form, exc)
         else:
+            target = url_for("items.detail", item_id=item.id)
             db.session.commit()
             flash(_("Changes saved."), "success")
-            return redirect(url_for("items.detail", item_id=item.id))
+            return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("items/edit.html", form=form, item=item), status
 
