@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
             f"== {path}: {answer.status_code}, {per_request:.1f} ms per request "
             f"({len(statements)} statements, {sql:.1f} ms), {size:.0f} KB"
         )
+        if args.sql:
+            for seconds, statement in statements:
+                print(f"{seconds * 1000:7.2f} ms  {' '.join(statement.split())[:300]}")
         if args.quiet:
             continue
         profiler = Profiler(interval=0.0005)
@@ -79,9 +82,6 @@ def main(argv: list[str] | None = None) -> None:
                 statements.clear()
                 client.get(path)
         print(profiler.output_text(unicode=True, color=False, show_all=False))
-        if args.sql:
-            for seconds, statement in statements:
-                print(f"{seconds * 1000:7.2f} ms  {' '.join(statement.split())[:300]}")
 
 
 if __name__ == "__main__":
