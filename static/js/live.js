@@ -1,6 +1,9 @@
 // Live meeting mode: save entries without reloading, and show the others' changes.
-// The page polls the agenda fragment with If-None-Match; an unchanged meeting answers 304.
-// Entries that the user is editing are never replaced; a changed version is announced.
+// The page polls the agenda fragment with the revision it shows (and the keys of its
+// layout and attendance): an unchanged meeting answers 304, a changed one sends only the
+// entries changed since, or the whole agenda when entries were added, removed or moved.
+// Entries that the user is editing are never replaced; a changed version is announced,
+// and the fresh entry is put in place once the user leaves it unchanged.
 (function () {
   "use strict";
 
@@ -8,17 +11,53 @@
   if (!root) return;
   const status = document.getElementById("live-status");
   const interval = parseInt(root.dataset.interval || "2500", 10);
-  let etag = null;
   let busy = false;
   let saves = 0; // counts answered saves: polls that started before one are not shown
-  let newest = parseInt((agenda() && agenda().dataset.revision) || "0", 10);
+  let shown = describe(agenda()); // what the page shows: revision, layout and attendance keys
+  const held = new Map(); // element id -> fresh element, kept back while the user edits it
 
   function agenda() {
     return document.getElementById("live-agenda");
   }
 
+  function describe(element) {
+    const data = (element && element.dataset) || {};
+    return {
+      revision: parseInt(data.revision || "0", 10),
+      layout: data.layout || "",
+      attendance: data.attendance || "",
+    };
+  }
+
   function isDirty(section) {
     return section.dataset.dirty === "1" || section.contains(document.activeElement);
+  }
+
+  // Keep the fresh version of an element the user is in; announce a changed entry.
+  function hold(local, incoming) {
+    if (incoming.dataset.version && local.dataset.version !== incoming.dataset.version) {
+      local.classList.add("border-warning");
+      local.dataset.stale = "1";
+    }
+    held.set(local.id, incoming);
+  }
+
+  function isEditing(element) {
+    return element.matches("section.live-entry") ? isDirty(element) :
+      element.contains(document.activeElement);
+  }
+
+  // Put held elements in place once the user has left them without typing.
+  function release() {
+    held.forEach(function (incoming, id) {
+      const local = document.getElementById(id);
+      if (!local) {
+        held.delete(id);
+      } else if (!isEditing(local)) {
+        local.replaceWith(incoming);
+        held.delete(id);
+      }
+    });
   }
 
   function parse(html) {
@@ -37,9 +76,10 @@
   // new, removed and reordered entries arrive while nobody loses what they typed.
   function merge(fresh) {
     const current = agenda();
-    const revision = parseInt(fresh.dataset.revision || "0", 10);
-    if (revision < newest) return;
-    newest = revision;
+    const described = describe(fresh);
+    if (described.revision < shown.revision) return;
+    shown = described;
+    held.clear();
     const focused = document.activeElement;
     const caret = focused && "selectionStart" in focused ?
       [focused.selectionStart, focused.selectionEnd] : null;
@@ -47,15 +87,14 @@
       if (!isDirty(local)) return;
       const incoming = fresh.querySelector("#" + local.id);
       if (!incoming) return;
-      if (local.dataset.version !== incoming.dataset.version) {
-        local.classList.add("border-warning");
-        local.dataset.stale = "1";
-      }
       incoming.replaceWith(local);
+      hold(local, incoming);
     });
-    const attendance = current.querySelector(".attendance");
+    const attendance = current.querySelector("#live-attendance");
     if (attendance && attendance.contains(focused)) {
-      fresh.querySelector(".attendance").replaceWith(attendance);
+      const incoming = fresh.querySelector("#live-attendance");
+      incoming.replaceWith(attendance);
+      hold(attendance, incoming);
     }
     current.replaceWith(fresh);
     if (focused && document.body.contains(focused)) {
@@ -64,26 +103,62 @@
     }
   }
 
+  // Put the changed entries (and the attendance) in place, each where it is on the page.
+  // Returns false when one is missing here: then the page asks for the whole agenda.
+  function apply(changes) {
+    const described = describe(changes);
+    if (described.revision < shown.revision) return true;
+    const incoming = Array.from(changes.children);
+    if (!incoming.every((element) => element.id && document.getElementById(element.id))) {
+      return false;
+    }
+    incoming.forEach(function (element) {
+      const local = document.getElementById(element.id);
+      if (isEditing(local)) {
+        hold(local, element);
+      } else {
+        local.replaceWith(element);
+        held.delete(element.id);
+      }
+    });
+    shown = described;
+    return true;
+  }
+
+  function fragmentUrl() {
+    const url = new URL(root.dataset.fragmentUrl, window.location.href);
+    url.searchParams.set("since", String(shown.revision));
+    url.searchParams.set("layout", shown.layout);
+    url.searchParams.set("attendance", shown.attendance);
+    return url;
+  }
+
+  // Show an answer of the fragment URL; false if it cannot be shown (ask for all then).
+  function show(html) {
+    const fresh = parse(html).firstElementChild;
+    if (!fresh) return true;
+    if (fresh.id === "live-changes") return apply(fresh);
+    merge(fresh);
+    return true;
+  }
+
   function poll() {
     if (busy || document.hidden) return;
     busy = true;
     const started = saves;
+    let again = false;
     const headers = { "X-Requested-With": "fetch" };
-    if (etag) headers["If-None-Match"] = etag;
-    fetch(root.dataset.fragmentUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
+    fetch(fragmentUrl(), { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error(String(response.status));
-        etag = response.headers.get("ETag");
         return response.text();
       })
       .then(function (html) {
         // An answer that started before a save may show the entry as it was: ask again.
-        if (html !== null && started === saves) {
-          const fresh = parse(html).firstElementChild;
-          if (fresh) merge(fresh);
-        } else if (html !== null) {
-          etag = null;
+        if (html !== null && started === saves && !show(html)) {
+          shown.layout = ""; // an unknown layout brings the whole agenda
+          again = true;
         }
         setStatus("checking");
       })
@@ -92,7 +167,7 @@
       })
       .finally(function () {
         busy = false;
-        if (started !== saves) setTimeout(poll, 0);
+        if (again || started !== saves) setTimeout(poll, 0);
       });
   }
 
@@ -151,9 +226,9 @@
         const top = section.querySelector(".top-number");
         if (top) fresh.querySelector(".top-number").textContent = top.textContent;
         section.replaceWith(fresh);
+        held.delete(fresh.id);
         if (response.status === 409) fresh.dataset.dirty = "1";
         saves += 1;
-        etag = null;
         poll();
       });
     }).catch(function () {
@@ -174,17 +249,17 @@
       form.querySelector("[name=company_name]").value = "";
       form.querySelector("[name=title]").focus();
       saves += 1;
-      etag = null;
       poll();
     });
   }
 
   document.addEventListener("change", function (event) {
     const form = event.target.closest("form.attendance-form");
-    if (!form) return;
-    send(form).then(function () {
-      etag = null;
-    });
+    if (form) send(form);
+  });
+
+  document.addEventListener("focusout", function () {
+    if (held.size) setTimeout(release, 0); // once focus has moved on
   });
 
   document.addEventListener("keydown", function (event) {

@@ -29,8 +29,9 @@ def world(make_network, make_user, make_series):
     series = make_series()
     meeting = services.upcoming(series)
     db.session.commit()
-    return SimpleNamespace(alpha=alpha, beta=beta, anna=anna, bert=bert, series=series,
-                           meeting=meeting)
+    return SimpleNamespace(
+        alpha=alpha, beta=beta, anna=anna, bert=bert, series=series, meeting=meeting
+    )
 
 
 @pytest.fixture
@@ -39,16 +40,19 @@ def prepared(world, make_item):
 
     ``entry_a`` / ``entry_b`` are the ids of the entries of Alpha's and Beta's item.
     """
-    world.item_a = make_item(actor=world.anna, title="Laserschweißen: Partner gesucht",
-                             responsible_network=world.alpha)
-    world.item_b = make_item(actor=world.bert, title="Messestand Hannover teilen",
-                             responsible_network=world.beta)
+    world.item_a = make_item(
+        actor=world.anna, title="Laserschweißen: Partner gesucht", responsible_network=world.alpha
+    )
+    world.item_b = make_item(
+        actor=world.bert, title="Messestand Hannover teilen", responsible_network=world.beta
+    )
     agenda.prepare_agenda(world.meeting, actor=world.anna)
     db.session.commit()
     by_item = {e.item_id: e.id for e in world.meeting.entries}
     world.entry_a, world.entry_b = by_item[world.item_a.id], by_item[world.item_b.id]
-    settle(world.anna, world.bert, world.alpha, world.beta, world.meeting, world.item_a,
-           world.item_b)
+    settle(
+        world.anna, world.bert, world.alpha, world.beta, world.meeting, world.item_a, world.item_b
+    )
     return world
 
 
@@ -73,8 +77,9 @@ def close_in_meeting(world, discussed: dict[int, str]):
     anna = db.session.get(User, world.anna.id)
     for entry_id, decision in discussed.items():
         entry = db.session.get(AgendaEntry, entry_id)
-        live.update_entry(entry, actor=anna, expected_version=entry.version,
-                          discussed=True, decision=decision)
+        live.update_entry(
+            entry, actor=anna, expected_version=entry.version, discussed=True, decision=decision
+        )
     following = live.close_meeting(db.session.get(Meeting, world.meeting.id), actor=anna)
     db.session.commit()
     world.next_meeting_id = following.id
@@ -83,8 +88,9 @@ def close_in_meeting(world, discussed: dict[int, str]):
 
 
 def test_prepare_then_refresh_keeps_removal_and_adds_new(page, live_server, world, make_item):
-    first = make_item(actor=world.anna, title="Fachkräfte Optik gesucht",
-                      responsible_network=world.alpha)
+    first = make_item(
+        actor=world.anna, title="Fachkräfte Optik gesucht", responsible_network=world.alpha
+    )
     settle(world.anna, world.bert, world.meeting, first)
     browser_login_to(page, live_server, world.anna, f"/meetings/{world.meeting.id}")
     prepare = page.locator("form[action$='/prepare'] button[type=submit]")
@@ -92,8 +98,9 @@ def test_prepare_then_refresh_keeps_removal_and_adds_new(page, live_server, worl
     prepare.click()
     entries = page.locator("ol.agenda > li.agenda-entry")
     expect(entries.locator(".top-number")).to_have_text(["TOP 1", "TOP 2", "TOP 3", "TOP 4"])
-    expect(entries).to_contain_text(["Begrüßung", "Protokoll der letzten Runde",
-                                     "Fachkräfte Optik gesucht", "Verschiedenes"])
+    expect(entries).to_contain_text(
+        ["Begrüßung", "Protokoll der letzten Runde", "Fachkräfte Optik gesucht", "Verschiedenes"]
+    )
     item_entry = entries.filter(has_text="Fachkräfte Optik gesucht")
     expect(item_entry.locator("a.ref")).to_have_text(first.reference)
     group = item_entry.locator("xpath=preceding-sibling::h3[contains(@class,'network-group')][1]")
@@ -101,13 +108,15 @@ def test_prepare_then_refresh_keeps_removal_and_adds_new(page, live_server, worl
     item_entry.locator("form[action$='/remove'] button").click()
     expect(entries).to_have_count(3)
     bert = db.session.get(User, world.bert.id)  # the fixture's objects are detached by now
-    second = settle(make_item(actor=bert, title="Messe gemeinsam besuchen",
-                              responsible_network=bert.network))
+    second = settle(
+        make_item(actor=bert, title="Messe gemeinsam besuchen", responsible_network=bert.network)
+    )
     expect(prepare).to_have_text("Tagesordnung aktualisieren")
     prepare.click()
     expect(page.locator("main .alert-success")).to_contain_text("neue TOPs: 1")
-    expect(entries).to_contain_text(["Begrüßung", "Protokoll der letzten Runde",
-                                     "Messe gemeinsam besuchen", "Verschiedenes"])
+    expect(entries).to_contain_text(
+        ["Begrüßung", "Protokoll der letzten Runde", "Messe gemeinsam besuchen", "Verschiedenes"]
+    )
     expect(entries).to_have_count(4)
     expect(entries.filter(has_text=second.reference)).to_have_count(1)
     removed = page.locator("main details")
@@ -115,8 +124,7 @@ def test_prepare_then_refresh_keeps_removal_and_adds_new(page, live_server, worl
     expect(removed).to_contain_text("Fachkräfte Optik gesucht")
 
 
-def test_decision_saved_by_one_manager_shows_on_others_live_page(new_page, live_server,
-                                                                  prepared):
+def test_decision_saved_by_one_manager_shows_on_others_live_page(new_page, live_server, prepared):
     path = f"/meetings/{prepared.meeting.id}/live"
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
@@ -130,7 +138,8 @@ def test_decision_saved_by_one_manager_shows_on_others_live_page(new_page, live_
     assert answer.value.status == 200
     expect(entry_section(anna, entry)).to_have_class(re.compile(r"\bdiscussed\b"))
     expect(bert.locator(f"#decision-{entry}")).to_have_value(
-        "Alpha vermittelt Kontakt zur Hochschule.", timeout=POLL_MS)
+        "Alpha vermittelt Kontakt zur Hochschule.", timeout=POLL_MS
+    )
     expect(bert.locator(f"#discussed-{entry}")).to_be_checked()
     expect(entry_section(bert, entry)).to_have_class(re.compile(r"\bdiscussed\b"))
 
@@ -175,8 +184,9 @@ def test_quick_add_with_keyboard_shows_item_on_both_pages(new_page, live_server,
     expect(title).to_have_value("")
     expect(title).to_be_focused()
     for page, timeout in ((anna, None), (bert, POLL_MS)):
-        entry = page.locator("#live-agenda section.live-entry",
-                             has_text="Wasserstoff-Speicher testen")
+        entry = page.locator(
+            "#live-agenda section.live-entry", has_text="Wasserstoff-Speicher testen"
+        )
         expect(entry.locator("a.ref")).to_have_text(reference, timeout=timeout)
         expect(entry).to_contain_text("Elbe Energie GmbH")
         expect(entry.locator(".top-number")).to_have_text(re.compile(r"^TOP \d+$"))
@@ -200,7 +210,8 @@ def test_close_with_absent_network_freezes_minutes_and_plans_next(page, live_ser
     expect(minutes).to_contain_text("zurückgestellt")
     page.goto(f"{live_server}/meetings/")
     expect(page.locator("section[aria-labelledby=h-archive] tbody a")).to_have_attribute(
-        "href", f"/meetings/{meeting.id}")
+        "href", f"/meetings/{meeting.id}"
+    )
     upcoming = page.locator("section[aria-labelledby=h-upcoming] a.list-group-item")
     expect(upcoming).to_have_count(1)
     expect(upcoming).to_contain_text("Geplant")
@@ -213,8 +224,9 @@ def test_close_with_absent_network_freezes_minutes_and_plans_next(page, live_ser
     assert fresh(AgendaEntry, prepared.entry_b).deferred is True
 
 
-def test_next_agenda_carries_over_undiscussed_and_timeline_links_meeting(page, live_server,
-                                                                        prepared):
+def test_next_agenda_carries_over_undiscussed_and_timeline_links_meeting(
+    page, live_server, prepared
+):
     world = close_in_meeting(prepared, {prepared.entry_a: "Kontakt über die Hochschule"})
     browser_login_to(page, live_server, world.anna, f"/meetings/{world.next_meeting_id}")
     page.locator("form[action$='/prepare'] button[type=submit]").click()
@@ -230,8 +242,10 @@ def test_next_agenda_carries_over_undiscussed_and_timeline_links_meeting(page, l
 
 EXPORTS = {  # format: (content type, test of the body)
     "pdf": ("application/pdf", lambda body: body.startswith(b"%PDF-")),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             lambda body: body.startswith(b"PK")),  # a zip archive
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        lambda body: body.startswith(b"PK"),
+    ),  # a zip archive
     "md": ("text/markdown", lambda body: "Kontakt über die Hochschule" in body.decode()),
 }
 
@@ -269,11 +283,11 @@ def test_draft_in_one_entry_does_not_hide_new_entries(new_page, live_server, pre
     anna.locator("#quick-add #company_name").fill("Luftbild GmbH")
     anna.locator("#quick-add #company_name").press("Enter")
     expect(anna.locator("#live-agenda")).to_contain_text("Drohnen für Vermessung")
-    expect(bert.locator("#live-agenda")).to_contain_text("Drohnen für Vermessung",
-                                                         timeout=POLL_MS)
+    expect(bert.locator("#live-agenda")).to_contain_text("Drohnen für Vermessung", timeout=POLL_MS)
     expect(bert.locator(f"#present-{prepared.alpha.id}")).not_to_be_checked()
     expect(bert.locator(f"#note-{prepared.entry_b}")).to_have_value(
-        "Entwurf, noch nicht gespeichert")
+        "Entwurf, noch nicht gespeichert"
+    )
 
 
 def test_save_after_other_closed_meeting_keeps_note_and_says_why(new_page, live_server, prepared):
@@ -290,4 +304,62 @@ def test_save_after_other_closed_meeting_keeps_note_and_says_why(new_page, live_
     assert answer.value.status == 409
     expect(bert.locator(f"#note-{entry}")).to_have_value("Bert tippt noch", timeout=2_000)
     expect(entry_section(bert, entry).locator("[role=alert]")).to_contain_text(
-        "Diese Sitzung ist abgeschlossen", timeout=2_000)
+        "Diese Sitzung ist abgeschlossen", timeout=2_000
+    )
+
+
+def save_decision(page, entry_id: int, text: str):
+    """Fill the entry's decision and save it; wait for the saved entry."""
+    page.locator(f"#decision-{entry_id}").fill(text)
+    with page.expect_response(lambda r: r.url.endswith(f"/entries/{entry_id}/outcome")) as answer:
+        save_outcome(page, entry_id).click()
+    assert answer.value.status == 200
+
+
+def test_entry_being_edited_is_kept_while_others_update(new_page, live_server, prepared):
+    path = f"/meetings/{prepared.meeting.id}/live"
+    anna = open_as(new_page, live_server, prepared.anna, path)
+    bert = open_as(new_page, live_server, prepared.bert, path)
+    edited, other = prepared.entry_a, prepared.entry_b
+    bert.locator(f"#note-{edited}").fill("Bert schreibt noch")
+    save_decision(anna, edited, "Anna: beschlossen")
+    save_decision(anna, other, "Anna: vertagt")
+    expect(bert.locator(f"#decision-{other}")).to_have_value("Anna: vertagt", timeout=POLL_MS)
+    section = entry_section(bert, edited)
+    expect(section).to_have_class(re.compile(r"\bborder-warning\b"))
+    expect(section.locator(f"#note-{edited}")).to_have_value("Bert schreibt noch")
+    expect(section.locator(f"#decision-{edited}")).to_have_value("")
+
+
+def test_entry_left_unchanged_then_shows_the_change(new_page, live_server, prepared):
+    path = f"/meetings/{prepared.meeting.id}/live"
+    anna = open_as(new_page, live_server, prepared.anna, path)
+    bert = open_as(new_page, live_server, prepared.bert, path)
+    entry = prepared.entry_a
+    bert.locator(f"#decision-{entry}").focus()
+    with bert.expect_response(
+        lambda r: "/live/fragment?" in r.url and r.status == 200, timeout=POLL_MS
+    ) as poll:
+        save_decision(anna, entry, "Anna: beschlossen")
+    changes = poll.value.text()
+    assert 'id="live-changes"' in changes and f'id="entry-{entry}"' in changes
+    assert f'id="entry-{prepared.entry_b}"' not in changes  # only the changed entry comes
+    expect(entry_section(bert, entry)).to_have_class(re.compile(r"\bborder-warning\b"))
+    expect(bert.locator(f"#decision-{entry}")).to_have_value("")
+    bert.locator("main h1").click()  # Bert leaves the field without typing
+    expect(bert.locator(f"#decision-{entry}")).to_have_value("Anna: beschlossen")
+    expect(entry_section(bert, entry)).not_to_have_class(re.compile(r"\bborder-warning\b"))
+
+
+def test_removed_and_moved_entries_reach_open_live_page(page, live_server, prepared):
+    browser_login_to(page, live_server, prepared.bert, f"/meetings/{prepared.meeting.id}/live")
+    removed, moved = prepared.entry_a, prepared.entry_b
+    expect(page.locator(f"#entry-{moved} .top-number")).to_have_text("TOP 4")
+    anna = db.session.get(User, prepared.anna.id)
+    entry = db.session.get(AgendaEntry, removed)
+    agenda.remove_entry(entry, actor=anna, expected_version=entry.version)
+    agenda.move_entry(db.session.get(AgendaEntry, moved), -2, actor=anna)
+    db.session.commit()
+    db.session.close()
+    expect(page.locator(f"#entry-{removed}")).to_have_count(0, timeout=POLL_MS)
+    expect(page.locator(f"#entry-{moved} .top-number")).to_have_text("TOP 1")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import User
 from tracker.db import db, utcnow
@@ -17,13 +19,45 @@ from tracker.items import timeline
 from tracker.items.models import ActivityKind, Item, ItemKind, ItemSource
 from tracker.items.permissions import can_view
 from tracker.meetings.agenda import add_item_entry
-from tracker.meetings.models import AgendaEntry, Attendance, Meeting, MeetingStatus, Task
+from tracker.meetings.models import (
+    AgendaEntry,
+    Attendance,
+    EntryKind,
+    Meeting,
+    MeetingStatus,
+    Task,
+)
 from tracker.meetings.permissions import require_open, require_run
 from tracker.meetings.services import ensure_next_meeting, touch
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
 
 ENTRY_FIELDS = ("discussed", "note", "decision")
+
+
+def touch_entry(entry: AgendaEntry) -> None:
+    """Raise the meeting's revision and file the entry under it, so polls send this entry.
+
+    The revision is read back after the raise (which locks the meeting row), so two
+    transactions never file their entries under the same revision. The entry's version
+    stays: a new task or an item change must not make someone's open outcome form stale.
+    """
+    touch(entry.meeting)
+    revision = select(Meeting.revision).where(Meeting.id == entry.meeting_id).scalar_subquery()
+    db.session.execute(
+        update(AgendaEntry)
+        .where(AgendaEntry.id == entry.id)
+        .values(changed_revision=revision, updated_at=AgendaEntry.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(entry, ["changed_revision"])
+
+
+def _touch_for(meeting: Meeting, entry: AgendaEntry | None) -> None:
+    if entry is not None and entry.meeting_id == meeting.id:
+        touch_entry(entry)
+    else:
+        touch(meeting)
 
 
 def _require_visible(entry: AgendaEntry, actor: User) -> None:
@@ -48,7 +82,7 @@ def update_entry(
     if diff:
         entry.updated_by = actor
         flush_or_conflict(entry, expected_version)
-        touch(entry.meeting)
+        touch_entry(entry)
     return diff
 
 
@@ -97,7 +131,7 @@ def add_task(
     db.session.add(task)
     db.session.flush()
     if meeting is not None:
-        touch(meeting)
+        _touch_for(meeting, entry)
     return task
 
 
@@ -111,8 +145,13 @@ def complete_task(task: Task, *, actor: User, done: bool = True) -> None:
     _require_task_editor(task, actor)
     task.done_at = utcnow() if done else None
     db.session.flush()
+    _task_changed(task)
+
+
+def _task_changed(task: Task) -> None:
+    """The live page of a running meeting shows the task under its entry."""
     if task.meeting is not None and task.meeting.is_open:
-        touch(task.meeting)
+        _touch_for(task.meeting, task.entry)
 
 
 def move_task(
@@ -123,6 +162,7 @@ def move_task(
     check_version(task, expected_version)
     task.due_date = due_date
     flush_or_conflict(task, expected_version)
+    _task_changed(task)
 
 
 def quick_add(
@@ -153,7 +193,7 @@ def quick_add(
         source=ItemSource.MEETING,
     )
     item.source_meeting_id = meeting.id
-    add_item_entry(meeting, item, actor=actor)
+    touch_entry(add_item_entry(meeting, item, actor=actor))
     return item
 
 
@@ -246,4 +286,58 @@ def update_item_in_meeting(
             note=note,
             follow_up_date=follow_up_date or item.follow_up_date,
         )
-    touch(entry.meeting)
+    touch_entry(entry)
+
+
+def agenda_layout(meeting: Meeting) -> list[tuple[int, EntryKind, int | None]]:
+    """The visible entries' ids, kinds and networks in agenda order (no entry loaded)."""
+    return list(
+        db.session.execute(
+            select(AgendaEntry.id, AgendaEntry.kind, AgendaEntry.network_id)
+            .where(AgendaEntry.meeting_id == meeting.id, AgendaEntry.removed.is_(False))
+            .order_by(AgendaEntry.position, AgendaEntry.id)
+        ).tuples()
+    )
+
+
+def layout_key(meeting: Meeting, layout: Iterable[tuple[int, EntryKind, int | None]]) -> str:
+    """A digest of what the agenda's shape depends on: status, entry order, group headings.
+
+    A live page that has this key shows every entry in its place; only their content can
+    differ, and that is what ``changed_revision`` tells.
+    """
+    shape = ";".join(f"{id_}:{kind.value}:{network_id or ''}" for id_, kind, network_id in layout)
+    return _digest(f"{meeting.status.value}|{shape}")
+
+
+def attendance_of(meeting: Meeting) -> dict[int, bool]:
+    """Which networks are marked present (True) or absent (False) in the meeting."""
+    rows = db.session.execute(
+        select(Attendance.network_id, Attendance.present).where(Attendance.meeting_id == meeting.id)
+    )
+    return {network_id: present for network_id, present in rows}
+
+
+def attendance_key(present: dict[int, bool]) -> str:
+    """A digest of the attendance, so that a poll sends the attendance only when it changed."""
+    return _digest(";".join(f"{n}:{int(p)}" for n, p in sorted(present.items())))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
+
+
+def agenda_entries(meeting: Meeting, *, changed_after: int | None = None) -> list[AgendaEntry]:
+    """The visible entries in agenda order, with what the live page shows of them.
+
+    With ``changed_after``, only the entries changed after that revision.
+    """
+    query = (
+        select(AgendaEntry)
+        .where(AgendaEntry.meeting_id == meeting.id, AgendaEntry.removed.is_(False))
+        .options(selectinload(AgendaEntry.item))
+        .order_by(AgendaEntry.position, AgendaEntry.id)
+    )
+    if changed_after is not None:
+        query = query.where(AgendaEntry.changed_revision > changed_after)
+    return list(db.session.scalars(query))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from tracker.auth.services import managers_of
 from tracker.auth.views import safe_next
@@ -13,8 +16,10 @@ from tracker.forms_support import options
 from tracker.i18n import _
 from tracker.items import lifecycle
 from tracker.items.models import ItemKind
+from tracker.items.permissions import can_view
+from tracker.items.services import today_local
 from tracker.meetings import live as outcomes
-from tracker.meetings import permissions, queries, services
+from tracker.meetings import permissions, services
 from tracker.meetings.forms import (
     EntryForm,
     EntryItemForm,
@@ -44,27 +49,112 @@ def _people():
     return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
 
 
-def live_context(meeting: Meeting) -> dict:
-    """What the live page and its polled fragment need, loaded with a fixed set of queries."""
+def _entry_labels() -> SimpleNamespace:
+    """The entry template's labels, translated once per answer instead of once per entry."""
+    return SimpleNamespace(
+        top=_("TOP %(n)d"),
+        responsible=_("Responsible"),
+        follow_up=_("Follow-up"),
+        discussed=_("Discussed"),
+        note=_("Note"),
+        decision=_("Decision"),
+        save=_("Save"),
+        follow_up_date=_("Follow-up date"),
+        responsible_network=_("Responsible network"),
+        assignee=_("Assignee"),
+        reason=_("Reason or resolution"),
+        task=_("Task"),
+        new_task=_("New task"),
+        person=_("Responsible person"),
+        due=_("Due"),
+        add_task=_("Add task"),
+    )
+
+
+_ID_MARK = 2_147_483_647  # stands for the entry id in the URL patterns
+
+
+def _entry_urls() -> SimpleNamespace:
+    """The entry forms' URLs with ``{}`` for the entry id: one url_for per answer."""
+    urls = {}
+    for name in ("entry_outcome", "entry_item", "add_task"):
+        url = url_for(f"meetings.{name}", entry_id=_ID_MARK)
+        urls[name] = url.replace("{", "{{").replace("}", "}}").replace(str(_ID_MARK), "{}")
+    return SimpleNamespace(**urls)
+
+
+def _can_run() -> bool:
+    return permissions.can_run(current_user)
+
+
+def entries_context(meeting: Meeting) -> dict:
+    """What rendering agenda entries needs, shared by all entries of one answer."""
     people = _people()
     managers: dict[int, list] = {}
     for person in people:
         if person.is_manager and person.network_id:
             managers.setdefault(person.network_id, []).append(person)
-    quick = QuickAddForm()
-    quick.responsible_network.choices = _network_options(_("not yet decided"))
+    user = current_user._get_current_object()  # once, not through the proxy per entry
     return dict(
         meeting=meeting,
-        entries=queries.agenda_entries(meeting),
-        roll_call=services.roll_call(meeting.series),
-        present={a.network_id: a.present for a in meeting.attendance},
         people=people,
         managers=managers,
         networks=active_networks(),
-        can_run=permissions.can_run(current_user),
-        quick_form=quick,
-        actions_for=lambda item: lifecycle.available_actions(item, current_user),
+        can_run=_can_run(),
+        can_view=lambda item: can_view(user, item),
+        actions_for=lambda item: lifecycle.available_actions(item, user),
+        today=today_local(),
+        t=_entry_labels(),
+        urls=_entry_urls(),
+        csrf=generate_csrf(),
     )
+
+
+def agenda_context(meeting: Meeting) -> dict:
+    """What the whole agenda fragment needs, loaded with a fixed set of queries."""
+    visible = outcomes.agenda_entries(meeting)
+    present = outcomes.attendance_of(meeting)
+    layout = [(e.id, e.kind, e.network_id) for e in visible]
+    return dict(
+        entries_context(meeting),
+        entries=visible,
+        roll_call=services.roll_call(meeting.series),
+        present=present,
+        layout_key=outcomes.layout_key(meeting, layout),
+        attendance_key=outcomes.attendance_key(present),
+    )
+
+
+def changes_context(
+    meeting: Meeting, since: int, layout: str | None, attendance: str | None
+) -> dict | None:
+    """Only what changed after revision ``since``; None when the agenda's shape changed.
+
+    ``layout`` and ``attendance`` are the keys of what the page shows. Entries added,
+    removed or moved, or a new meeting status, change the layout: that needs the whole agenda.
+    """
+    shape = outcomes.agenda_layout(meeting)
+    if since > meeting.revision or layout != outcomes.layout_key(meeting, shape):
+        return None
+    present = outcomes.attendance_of(meeting)
+    key = outcomes.attendance_key(present)
+    changed = outcomes.agenda_entries(meeting, changed_after=since)
+    return dict(
+        entries_context(meeting) if changed else dict(meeting=meeting, can_run=_can_run()),
+        changes=changed,
+        tops={entry_id: top for top, (entry_id, *_rest) in enumerate(shape, start=1)},
+        roll_call=None if attendance == key else services.roll_call(meeting.series),
+        present=present,
+        layout_key=layout,
+        attendance_key=key,
+    )
+
+
+def live_context(meeting: Meeting) -> dict:
+    """What the live page needs: the agenda fragment and the quick-add form."""
+    quick = QuickAddForm()
+    quick.responsible_network.choices = _network_options(_("not yet decided"))
+    return dict(agenda_context(meeting), quick_form=quick)
 
 
 @bp.get("/<int:meeting_id>/live")
@@ -78,12 +168,21 @@ def live(meeting_id: int):
 @bp.get("/<int:meeting_id>/live/fragment")
 @login_required
 def live_fragment(meeting_id: int):
-    """The agenda part of the live page; 304 while nothing changed (polled by the page)."""
+    """The agenda part of the live page, polled by the page; 304 while nothing changed.
+
+    With ``since`` (the revision the page shows) the answer holds only the entries changed
+    after it, and the attendance if it changed; else the whole agenda.
+    """
     meeting = db.get_or_404(Meeting, meeting_id)
     etag = f"m{meeting.id}-r{meeting.revision}"
-    if etag in request.if_none_match:
+    since = request.args.get("since", type=int)
+    if etag in request.if_none_match or since == meeting.revision:
         return "", 304, {"ETag": f'"{etag}"'}
-    html = render_template("meetings/_live_agenda.html", **live_context(meeting))
+    context = None
+    if since is not None:
+        args = request.args
+        context = changes_context(meeting, since, args.get("layout"), args.get("attendance"))
+    html = render_template("meetings/_live_agenda.html", **(context or agenda_context(meeting)))
     return html, 200, {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
 
 
@@ -124,11 +223,14 @@ def _entry_answer(entry: AgendaEntry, status: int = 200, conflict: dict | None =
         return redirect(
             url_for("meetings.live", meeting_id=entry.meeting_id, _anchor=f"entry-{entry.id}")
         )
-    context = live_context(entry.meeting)
-    visible = [e.id for e in context["entries"] if not e.removed]
+    visible = [entry_id for entry_id, *_rest in outcomes.agenda_layout(entry.meeting)]
     top = visible.index(entry.id) + 1 if entry.id in visible else None
     html = render_template(
-        "meetings/_entry.html", entry=entry, top=top, conflict=conflict, **context
+        "meetings/_entry.html",
+        entry=entry,
+        top=top,
+        conflict=conflict,
+        **entries_context(entry.meeting),
     )
     return html, status
 

@@ -165,6 +165,9 @@ class AgendaEntry(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # The meeting's revision at which this entry last changed: a live page that has seen a
+    # later revision already shows it (tracker/meetings/live.py sets it).
+    changed_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     meeting: Mapped[Meeting] = relationship(back_populates="entries")
     item: Mapped[Item | None] = relationship(lazy="joined")
