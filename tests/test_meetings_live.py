@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import event
 
 from tracker.db import db
-from tracker.meetings import agenda, live, services
-from tracker.meetings.models import AgendaEntry, Meeting
+from tracker.meetings import agenda, item_changes, live, services
+from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus
 
 FETCH = {"X-Requested-With": "fetch"}
 ENTRY_ID = re.compile(r'<section class="live-entry[^"]*" id="entry-(\d+)"')
@@ -243,3 +243,31 @@ def test_change_of_confidential_entry_shows_no_content_to_outsiders(
     response = poll(client, world["meeting"], shown)
     assert Shown.of(response.text).entries == [entry.id]
     assert "GEHEIM" not in response.text and secret.reference in response.text
+
+
+def test_item_changed_outside_the_meeting_reaches_the_live_page(client, login, world):
+    """A follow-up set on the item page (or by anyone, anywhere) is sent with the next poll."""
+    login(world["manager"])
+    shown = load(client, world["meeting"])
+    entry = world["entries"][2]
+    item = entry.item
+    answer = client.post(
+        f"/items/{item.id}/actions/wait",
+        data={"version": item.version, "follow_up_date": "2031-03-04", "note": ""},
+    )
+    assert answer.status_code == 302
+    response = poll(client, world["meeting"], shown)
+    assert response.status_code == 200
+    assert Shown.of(response.text).entries == [entry.id]
+    assert 'value="2031-03-04"' in response.text
+
+
+def test_item_change_leaves_closed_meetings_alone(world, make_user):
+    meeting = world["meeting"]
+    meeting.status = MeetingStatus.CLOSED
+    db.session.commit()
+    revision = meeting.revision
+    item_changes.stamp_entries(db.session, {world["entries"][0].item_id})
+    db.session.commit()
+    db.session.refresh(meeting)
+    assert meeting.revision == revision

@@ -133,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per area."""
     from tracker.admin.views import bp as admin_bp
     from tracker.audit import models as _audit_models  # noqa: F401
+    from tracker.meetings import item_changes as _item_changes  # noqa: F401 (listens)
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.dashboard.views import bp as dashboard_bp

@@ -1,0 +1,55 @@
+"""Agenda entries follow their items: a change made anywhere reaches open live pages.
+
+Every change to an item is recorded on its timeline. When such a record is written, the
+item's entries on open meetings are filed under a new meeting revision, so that the live
+page's next poll sends them with the item's new state, whether the change was made in the
+meeting, on the item page or by an import.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from tracker.items.models import Activity
+from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus
+
+OPEN = (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
+
+
+@event.listens_for(Session, "after_flush")
+def _stamp_entries_of_changed_items(session: Session, _context) -> None:
+    item_ids = {
+        obj.item_id or (obj.item.id if obj.item else None)
+        for obj in session.new
+        if isinstance(obj, Activity)
+    } - {None}
+    if item_ids:
+        stamp_entries(session, item_ids)
+
+
+def stamp_entries(session: Session, item_ids: set[int]) -> None:
+    """Raise the revision of each open meeting with these items and stamp their entries."""
+    found = session.execute(
+        select(AgendaEntry.meeting_id, AgendaEntry.id)
+        .join(Meeting, Meeting.id == AgendaEntry.meeting_id)
+        .where(AgendaEntry.item_id.in_(item_ids), Meeting.status.in_(OPEN))
+        .order_by(AgendaEntry.meeting_id)
+    ).all()
+    by_meeting: dict[int, list[int]] = {}
+    for meeting_id, entry_id in found:
+        by_meeting.setdefault(meeting_id, []).append(entry_id)
+    for meeting_id, entry_ids in by_meeting.items():
+        session.execute(
+            update(Meeting).where(Meeting.id == meeting_id).values(revision=Meeting.revision + 1)
+        )
+        revision = select(Meeting.revision).where(Meeting.id == meeting_id).scalar_subquery()
+        session.execute(
+            update(AgendaEntry)
+            .where(AgendaEntry.id.in_(entry_ids))
+            .values(changed_revision=revision, updated_at=AgendaEntry.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Meeting) and obj.id in by_meeting:
+            session.expire(obj, ["revision"])
