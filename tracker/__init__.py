@@ -133,7 +133,6 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per area."""
     from tracker.admin.views import bp as admin_bp
     from tracker.audit import models as _audit_models  # noqa: F401
-    from tracker.meetings import item_changes as _item_changes  # noqa: F401 (listens)
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.dashboard.views import bp as dashboard_bp
@@ -141,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.health import bp as health_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.items.views import bp as items_bp
+    from tracker.meetings import item_changes as _item_changes  # noqa: F401 (listens)
     from tracker.meetings.views import bp as meetings_bp
     from tracker.networks.views import bp as networks_bp
     from tracker.privacy.views import bp as privacy_bp

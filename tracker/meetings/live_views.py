@@ -8,6 +8,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
+from tracker import caching
 from tracker.auth.services import managers_of
 from tracker.auth.views import safe_next
 from tracker.db import db
@@ -150,11 +151,14 @@ def changes_context(
     )
 
 
-def live_context(meeting: Meeting) -> dict:
-    """What the live page needs: the agenda fragment and the quick-add form."""
-    quick = QuickAddForm()
-    quick.responsible_network.choices = _network_options(_("not yet decided"))
-    return dict(agenda_context(meeting), quick_form=quick)
+def whole_agenda(meeting: Meeting):
+    """The whole agenda as the viewer sees it, cached until anything changes."""
+
+    def render_agenda() -> str:
+        return render_template("meetings/_live_agenda.html", **agenda_context(meeting))
+
+    key = (current_user.id, meeting.id)
+    return caching.fragment("live-agenda", key, render_agenda, with_forms=True)
 
 
 @bp.get("/<int:meeting_id>/live")
@@ -162,7 +166,15 @@ def live_context(meeting: Meeting) -> dict:
 def live(meeting_id: int):
     """The one page for the whole call: attendance, agenda, outcomes, tasks, quick-add."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    return render_template("meetings/live.html", **live_context(meeting))
+    quick = QuickAddForm()
+    quick.responsible_network.choices = _network_options(_("not yet decided"))
+    return render_template(
+        "meetings/live.html",
+        meeting=meeting,
+        can_run=_can_run(),
+        quick_form=quick,
+        agenda=whole_agenda(meeting),
+    )
 
 
 @bp.get("/<int:meeting_id>/live/fragment")
@@ -182,7 +194,10 @@ def live_fragment(meeting_id: int):
     if since is not None:
         args = request.args
         context = changes_context(meeting, since, args.get("layout"), args.get("attendance"))
-    html = render_template("meetings/_live_agenda.html", **(context or agenda_context(meeting)))
+    if context is None:
+        html = whole_agenda(meeting)
+    else:
+        html = render_template("meetings/_live_agenda.html", **context)
     return html, 200, {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
 
 
