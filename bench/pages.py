@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from bench.database import Targets
+from bench.live import LivePoll
 from bench.load import Page
 
 PAGE_P95 = 100.0  # every page
@@ -46,7 +47,7 @@ def pages(t: Targets, common: str = COMMON_WORD) -> list[Page]:
         Page(f"item, {t.activities} activities", f"/items/{t.item_id}", p95_budget=PAGE_P95),
         Page(f"agenda, {t.entries} entries", meeting, p95_budget=PAGE_P95),
         Page("live page", f"{meeting}/live", p95_budget=PAGE_P95),
-        Page("live fragment", f"{meeting}/live/fragment", p95_budget=PAGE_P95),
+        Page("live agenda, whole", f"{meeting}/live/fragment", p95_budget=PAGE_P95),
         Page(
             "create item (POST)",
             "/items/new",
@@ -56,6 +57,16 @@ def pages(t: Targets, common: str = COMMON_WORD) -> list[Page]:
             form_page="/items/new",
             p95_budget=PAGE_P95,
         ),
+    ]
+
+
+def live_polls(poll: LivePoll) -> list[Page]:
+    """The live page's poll: nothing new, and one decision saved since the page's revision."""
+    return [
+        Page(
+            "live poll, no change (304)", poll.path(poll.revision), expect=304, p95_budget=PAGE_P95
+        ),
+        Page("live poll, one entry changed", poll.path(poll.revision - 1), p95_budget=PAGE_P95),
     ]
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench import database, pages, report
+from bench import database, live, pages, report
 from bench.client import Session
 from bench.load import Bench, Measurement, loadavg
 from bench.server import ROOT, Gunicorn
@@ -138,6 +138,10 @@ class Benchmark:
         with Gunicorn("wsgi:app", self.env, self.args.workers, probe="/healthz") as server:
             login = Session(server.port)
             login.login(targets.manager_email, DEMO_PASSWORD)
+            if any(page.path.endswith("/live/fragment") for page in wanted):
+                polls = pages.live_polls(live.prepare_poll(login, targets.meeting_id))
+                at = next(i for i, p in enumerate(wanted) if p.path.endswith("/live/fragment"))
+                wanted[at + 1 : at + 1] = polls
             bench = self.bench(server.port, login.cookies)
             measured = [self._measure(bench, page) for page in wanted]
             if not self.args.only:

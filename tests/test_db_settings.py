@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from tracker import create_app
 from tracker.config import TestingConfig
-from tracker.db import db
+from tracker.db import begin_writing, db
 
 
 @pytest.fixture
@@ -103,3 +103,37 @@ def test_healthz_answers_503_without_database(tmp_path):
     assert response.status_code == 503 and response.json["status"] == "error"
     with app.app_context():
         db.engine.dispose()
+
+
+def _lock_is_free(path) -> bool:
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def test_sqlite_post_that_reads_first_takes_the_lock_only_to_write(file_app):
+    """Creating an item checks the login and the form without the write lock."""
+    app, path = file_app
+    with app.test_request_context("/items/new", method="POST"):
+        app.preprocess_request()
+        db.session.execute(text("SELECT 1"))
+        assert _lock_is_free(path)  # the reading part
+        begin_writing()
+        db.session.execute(text("SELECT 1"))
+        assert not _lock_is_free(path)  # the writing part
+        db.session.rollback()
+
+
+def test_sqlite_other_posts_take_the_lock_at_begin(file_app):
+    app, path = file_app
+    with app.test_request_context("/items/1/comments", method="POST"):
+        app.preprocess_request()
+        db.session.execute(text("SELECT 1"))
+        assert not _lock_is_free(path)
+        db.session.rollback()

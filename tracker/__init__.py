@@ -84,7 +84,9 @@ def register_database(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent():
-        write_intent.set(request.method not in SAFE_METHODS)
+        view = app.view_functions.get(request.endpoint)
+        reads_first = getattr(view, "reads_first", False)
+        write_intent.set(request.method not in SAFE_METHODS and not reads_first)
 
     @app.teardown_request
     def _reset_write_intent(_exc):

@@ -54,6 +54,28 @@ db = SQLAlchemy(model_class=Base)
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
 
 
+def reads_first(view):
+    """Mark a view whose request reads (login, form checks) before it writes.
+
+    Its transaction begins as a reader; the view calls ``begin_writing`` just before its
+    writes. On SQLite the write lock is then held for the writes alone, not for the whole
+    request, and two workers saving at once overlap in everything else.
+    """
+    view.reads_first = True
+    return view
+
+
+def begin_writing() -> None:
+    """End the request's reading transaction; the next statement begins a writing one.
+
+    Loaded records are expired and read again inside the writing transaction, so nothing
+    decided on may have changed meanwhile unnoticed (versions are checked there too).
+    """
+    if not write_intent.get():
+        db.session.commit()  # nothing was written yet: this ends the read
+        write_intent.set(True)
+
+
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""
     return datetime.now(UTC)

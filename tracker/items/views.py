@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from tracker import caching
 from tracker.companies import services as companies
-from tracker.db import db
+from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ConflictError, ServiceError
 from tracker.forms_support import apply_error, set_version
 from tracker.i18n import _
@@ -61,6 +61,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@reads_first
 @login_required
 def new():
     """Create an item with a short keyboard-friendly form."""
@@ -69,6 +70,7 @@ def new():
     form = ItemForm()
     choices.fill_item_form(form, current_user)
     if form.validate_on_submit():
+        begin_writing()
         try:
             item = services.create_item(actor=current_user, **_create_values(form))
         except ServiceError as exc:

@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 from tracker import caching
 from tracker.auth.services import managers_of
 from tracker.auth.views import safe_next
-from tracker.db import db
+from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ConflictError, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
@@ -372,6 +372,7 @@ def add_task(entry_id: int):
 
 
 @bp.post("/<int:meeting_id>/quick-add")
+@reads_first
 @login_required
 def quick_add(meeting_id: int):
     """Register an item raised in the meeting; it appears on the agenda at once."""
@@ -380,6 +381,7 @@ def quick_add(meeting_id: int):
     form.responsible_network.choices = _network_options("—")
     if not form.validate_on_submit():
         return _error(_("A new item needs a title and a company."), 400)
+    begin_writing()
     item = outcomes.quick_add(
         meeting,
         actor=current_user,
@@ -388,11 +390,12 @@ def quick_add(meeting_id: int):
         kind=ItemKind(form.kind.data),
         responsible_network=db.session.get(Network, form.responsible_network.data or 0),
     )
+    reference, item_id, meeting_id = item.reference, item.id, meeting.id  # before the commit
     db.session.commit()
     if _is_fetch():
-        return jsonify(reference=item.reference, id=item.id)
-    flash(_("Item %(ref)s was created.", ref=item.reference), "success")
-    return redirect(url_for("meetings.live", meeting_id=meeting.id))
+        return jsonify(reference=reference, id=item_id)
+    flash(_("Item %(ref)s was created.", ref=reference), "success")
+    return redirect(url_for("meetings.live", meeting_id=meeting_id))
 
 
 @bp.get("/tasks")
