@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable
 
 import sqlalchemy as sa
 from cachetools import TTLCache
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import case, event, insert, select, update
@@ -43,6 +43,14 @@ class DataRevision(db.Model):
 def data_revision() -> int:
     """The revision of the data this transaction reads."""
     return db.session.scalar(select(DataRevision.value).where(DataRevision.id == 1)) or 0
+
+
+def _request_revision() -> int:
+    """The revision read once per request; fragments of one answer share it."""
+    environ = request.environ if has_request_context() else {}
+    if "tracker.data_revision" not in environ:
+        environ["tracker.data_revision"] = data_revision()
+    return environ["tracker.data_revision"]
 
 
 def mark_changed(session: Session) -> None:
@@ -134,7 +142,7 @@ def fragment(
     cache: FragmentCache | None = current_app.extensions.get("fragment_cache")
     if cache is None:
         return rendered(render())
-    full_key = (name, data_revision(), str(get_locale()), *key)
+    full_key = (name, _request_revision(), str(get_locale()), *key)
     if not with_forms:
         return cache.get_or_render(full_key, render)
     html = cache.get_or_render(full_key, lambda: _with_token_mark(render))

@@ -19,8 +19,9 @@ from tracker.topics.models import Topic
 from tracker.topics.services import active_topics
 
 
-def _network_choices(empty_label: str) -> list[tuple]:
-    return [(None, empty_label)] + [(n.id, f"{n.short_name} – {n.name}") for n in active_networks()]
+def _network_choices(empty_label: str, networks: list | None = None) -> list[tuple]:
+    networks = active_networks() if networks is None else networks
+    return [(None, empty_label)] + [(n.id, f"{n.short_name} – {n.name}") for n in networks]
 
 
 def _set(field, pairs) -> None:
@@ -92,8 +93,9 @@ def fill_item_form(form: ItemForm, user: User, item: Item | None = None) -> None
     _set(form.topics, [(t.id, t.name) for t in active_topics()])
     if item is not None:
         form.topics.choices += options((t.id, t.name) for t in item.topics if not t.active)
-    _set(form.responsible_network, _network_choices(_("not yet decided")))
-    _set(form.reporting_network, _network_choices("—"))
+    networks = active_networks()
+    _set(form.responsible_network, _network_choices(_("not yet decided"), networks))
+    _set(form.reporting_network, _network_choices("—", networks))
     if not user.is_admin and request_is_new(form) and user.network_id:
         form.reporting_network.data = user.network_id
     managers = managers_of(item.responsible_network_id) if item else []

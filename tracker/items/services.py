@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.auth.models import User
@@ -64,16 +63,12 @@ def default_follow_up(today: date | None = None) -> date:
 def next_reference(year: int) -> str:
     """Hand out the next reference number of ``year`` (``2026-0042``); never reused."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(ReferenceCounter)
-        .values(year=year, last_value=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
+    counter = dialect.insert(ReferenceCounter).values(year=year, last_value=1)
     value = db.session.execute(
-        update(ReferenceCounter)
-        .where(ReferenceCounter.year == year)
-        .values(last_value=ReferenceCounter.last_value + 1)
-        .returning(ReferenceCounter.last_value)
+        counter.on_conflict_do_update(
+            index_elements=["year"],
+            set_={"last_value": ReferenceCounter.last_value + 1},
+        ).returning(ReferenceCounter.last_value)
     ).scalar_one()
     return f"{year}-{value:04d}"
 
@@ -116,7 +111,6 @@ def create_item(
     now = utcnow()
     status = _initial_status(actor, responsible_network)
     item = Item(
-        reference=next_reference(today_local().year),
         kind=kind,
         title=title,
         description=description,
@@ -139,6 +133,10 @@ def create_item(
     _check_contact(item, contact)
     _check_assignee(item, assignee)
     item.assignee = assignee or (actor if status is ItemStatus.IN_PROGRESS else None)
+    # Numbered last: the counter's row stays locked until the commit, and checks that fail
+    # above must not use up a number.
+    with db.session.no_autoflush:
+        item.reference = next_reference(today_local().year)
     db.session.add(item)
     timeline.record(item, actor, ActivityKind.CREATED, new=status, field="status", item_version=1)
     db.session.flush()

@@ -52,12 +52,18 @@ def index():
 
     # What a viewer may see depends on who they are: one entry per viewer and query.
     body = caching.fragment("register", (current_user.id, today, query), render_register)
-    return render_template(
-        "items/index.html",
-        body=body,
-        saved_views=saved_views.visible_views(current_user),
-        view_query=saved_views.clean_query(query),
+    view_query = saved_views.clean_query(query)
+
+    def render_views() -> str:
+        views = saved_views.visible_views(current_user)
+        return render_template(
+            "reports/_saved_views.html", saved_views=views, view_query=view_query
+        )
+
+    views = caching.fragment(
+        "saved-views", (current_user.id, request.full_path), render_views, with_forms=True
     )
+    return render_template("items/index.html", body=body, views=views, view_query=view_query)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from tracker.items.models import Activity
+from tracker.items.models import Activity, Item
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus
 
 OPEN = (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
@@ -19,11 +19,12 @@ OPEN = (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
 
 @event.listens_for(Session, "after_flush")
 def _stamp_entries_of_changed_items(session: Session, _context) -> None:
+    created = {obj for obj in session.new if isinstance(obj, Item)}  # on no agenda yet
     item_ids = {
-        obj.item_id or (obj.item.id if obj.item else None)
+        obj.item_id or obj.item.id
         for obj in session.new
-        if isinstance(obj, Activity)
-    } - {None}
+        if isinstance(obj, Activity) and obj.item not in created
+    }
     if item_ids:
         stamp_entries(session, item_ids)
 
