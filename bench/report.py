@@ -19,15 +19,15 @@ class Figure:
     name: str
     value: str
     budget: str
-    met: bool
+    met: bool | None  # None: a figure without a budget
 
 
 def _ms(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.1f}"
 
 
-def _verdict(met: bool) -> str:
-    return "yes" if met else "**NO**"
+def _verdict(met: bool | None) -> str:
+    return "–" if met is None else "yes" if met else "**NO**"
 
 
 def budget_text(m: Measurement) -> str:

@@ -22,6 +22,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 class Gunicorn:
     """One gunicorn master with ``workers`` sync workers serving ``app`` (module:variable)."""
 
@@ -83,27 +101,16 @@ class Gunicorn:
 
     def worker_pids(self) -> list[int]:
         """The pids of the master's child processes (its workers)."""
-        if self.process is None:
-            return []
-        master = self.process.pid
-        children = Path(f"/proc/{master}/task/{master}/children")
-        try:
-            return [int(pid) for pid in children.read_text().split()]
-        except OSError:
-            return []
+        return children(self.process.pid) if self.process else []
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory (VmRSS) of each worker in MB."""
-        sizes = []
-        for pid in self.worker_pids():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]) / 1024)
-        return sizes
+        return [size for size in map(rss_mb, self.worker_pids()) if size is not None]
+
+    def helper_rss_mb(self) -> list[float]:
+        """Resident memory of the workers' own child processes (the PDF renderers' servers)."""
+        pids = [pid for worker in self.worker_pids() for pid in children(worker)]
+        return [size for size in map(rss_mb, pids) if size is not None]
 
     def stop(self) -> None:
         """Stop master and workers (this server's process group only)."""
