@@ -1,8 +1,9 @@
 """PDF from HTML. WeasyPrint lays the pages out in a child process (``pdf_layout``).
 
-WeasyPrint and one layout take some 60 MB that a long-running worker would keep; a child
-gives them back when it ends. The children are forked from a small server process that has
-WeasyPrint imported already, so a PDF does not pay for the import.
+WeasyPrint and one layout take some 60 MB that a long-running worker would keep for good
+(memory freed by Python is rarely given back). Each PDF is therefore made in a child forked
+for it, which imports WeasyPrint, lays the pages out and ends, returning all of it. The
+import costs the child about half a second; PDFs are made a few times a week.
 """
 
 from __future__ import annotations
@@ -11,17 +12,10 @@ import multiprocessing
 from pathlib import Path
 
 STATIC_FOLDER = Path(__file__).resolve().parents[2] / "static"
-LAYOUT_MODULE = "tracker.exports.pdf_layout"
 
-_context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload([LAYOUT_MODULE])
-
-
-def start_renderer() -> None:
-    """Start the fork server now rather than with the first PDF (about a second)."""
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
+# A fork shares the worker's memory until written and runs no exit handlers of the parent's
+# (its database connections stay untouched); the app's workers are single-threaded.
+_context = multiprocessing.get_context("fork")
 
 
 def render(html: str, *, static_folder: str | Path = STATIC_FOLDER) -> bytes:
