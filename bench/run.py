@@ -180,7 +180,7 @@ class Benchmark:
         helpers = server.helper_rss_mb()
         self.figures.append(
             report.Figure(
-                "RSS of the workers' PDF renderer servers (forkserver, WeasyPrint loaded)",
+                "RSS of processes the workers left running",
                 ", ".join(f"{size:.0f} MB" for size in helpers) or "none running",
                 "–",
                 None,
