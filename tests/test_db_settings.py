@@ -41,16 +41,25 @@ def test_sqlite_pragma_is_set(file_app, pragma, expected):
     assert db.session.execute(text(f"PRAGMA {pragma}")).scalar() == expected
 
 
+def _lock_is_free(path) -> bool:
+    """Whether another connection could take SQLite's write lock right now."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return False
+    finally:
+        other.close()
+
+
 def test_sqlite_write_transaction_takes_lock_at_begin(file_app):
     _app, path = file_app
     db.session.execute(text("SELECT 1"))  # only a read: the write lock must be held already
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
-    finally:
-        other.close()
-        db.session.rollback()
+    assert not _lock_is_free(path)
+    db.session.rollback()
 
 
 def test_sqlite_reads_in_get_requests_do_not_lock(file_app):
@@ -58,10 +67,7 @@ def test_sqlite_reads_in_get_requests_do_not_lock(file_app):
     with app.test_request_context("/", method="GET"):
         app.preprocess_request()
         db.session.execute(text("SELECT 1"))
-        other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        other.close()
+        assert _lock_is_free(path)
         db.session.rollback()
 
 
@@ -103,18 +109,6 @@ def test_healthz_answers_503_without_database(tmp_path):
     assert response.status_code == 503 and response.json["status"] == "error"
     with app.app_context():
         db.engine.dispose()
-
-
-def _lock_is_free(path) -> bool:
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
 
 
 def test_sqlite_post_that_reads_first_takes_the_lock_only_to_write(file_app):
