@@ -77,8 +77,8 @@ def _raise_revision(session: Session) -> None:
     restored from a backup or its table emptied: a worker's cache may hold fragments of any
     earlier number.
     """
-    pending = session.new or session.deleted or session.dirty
-    if not (session.info.pop(_CHANGED, False) or pending):
+    session.flush()  # what is pending now marks the session as changed, like earlier flushes
+    if not session.info.pop(_CHANGED, False):
         return
     table = DataRevision.__table__
     now = time.time_ns() // 1000
