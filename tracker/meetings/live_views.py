@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 
-from tracker import caching
 from tracker.auth.services import managers_of
 from tracker.auth.views import safe_next
 from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ConflictError, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
-from tracker.items import lifecycle
 from tracker.items.models import ItemKind
-from tracker.items.permissions import can_view
-from tracker.items.services import today_local
 from tracker.meetings import live as outcomes
-from tracker.meetings import permissions, services
+from tracker.meetings import live_render, services
 from tracker.meetings.forms import (
     EntryForm,
     EntryItemForm,
@@ -31,134 +24,10 @@ from tracker.meetings.forms import (
 from tracker.meetings.models import AgendaEntry, Meeting, Task
 from tracker.meetings.views import bp
 from tracker.networks.models import Network
-from tracker.networks.services import active_networks
 
 
 def _is_fetch() -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
-
-
-def _network_options(empty: str):
-    return options([(None, empty)] + [(n.id, n.short_name) for n in active_networks()])
-
-
-def _people():
-    from sqlalchemy import select
-
-    from tracker.auth.models import User
-
-    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
-
-
-def _entry_labels() -> SimpleNamespace:
-    """The entry template's labels, translated once per answer instead of once per entry."""
-    return SimpleNamespace(
-        top=_("TOP %(n)d"),
-        responsible=_("Responsible"),
-        follow_up=_("Follow-up"),
-        discussed=_("Discussed"),
-        note=_("Note"),
-        decision=_("Decision"),
-        save=_("Save"),
-        follow_up_date=_("Follow-up date"),
-        responsible_network=_("Responsible network"),
-        assignee=_("Assignee"),
-        reason=_("Reason or resolution"),
-        task=_("Task"),
-        new_task=_("New task"),
-        person=_("Responsible person"),
-        due=_("Due"),
-        add_task=_("Add task"),
-    )
-
-
-_ID_MARK = 2_147_483_647  # stands for the entry id in the URL patterns
-
-
-def _entry_urls() -> SimpleNamespace:
-    """The entry forms' URLs with ``{}`` for the entry id: one url_for per answer."""
-    urls = {}
-    for name in ("entry_outcome", "entry_item", "add_task"):
-        url = url_for(f"meetings.{name}", entry_id=_ID_MARK)
-        urls[name] = url.replace("{", "{{").replace("}", "}}").replace(str(_ID_MARK), "{}")
-    return SimpleNamespace(**urls)
-
-
-def _can_run() -> bool:
-    return permissions.can_run(current_user)
-
-
-def entries_context(meeting: Meeting) -> dict:
-    """What rendering agenda entries needs, shared by all entries of one answer."""
-    people = _people()
-    managers: dict[int, list] = {}
-    for person in people:
-        if person.is_manager and person.network_id:
-            managers.setdefault(person.network_id, []).append(person)
-    user = current_user._get_current_object()  # once, not through the proxy per entry
-    return dict(
-        meeting=meeting,
-        people=people,
-        managers=managers,
-        networks=active_networks(),
-        can_run=_can_run(),
-        can_view=lambda item: can_view(user, item),
-        actions_for=lambda item: lifecycle.available_actions(item, user),
-        today=today_local(),
-        t=_entry_labels(),
-        urls=_entry_urls(),
-        csrf=generate_csrf(),
-    )
-
-
-def agenda_context(meeting: Meeting) -> dict:
-    """What the whole agenda fragment needs, loaded with a fixed set of queries."""
-    visible = outcomes.agenda_entries(meeting)
-    present = outcomes.attendance_of(meeting)
-    layout = [(e.id, e.kind, e.network_id) for e in visible]
-    return dict(
-        entries_context(meeting),
-        entries=visible,
-        roll_call=services.roll_call(meeting.series),
-        present=present,
-        layout_key=outcomes.layout_key(meeting, layout),
-        attendance_key=outcomes.attendance_key(present),
-    )
-
-
-def changes_context(
-    meeting: Meeting, since: int, layout: str | None, attendance: str | None
-) -> dict | None:
-    """Only what changed after revision ``since``; None when the agenda's shape changed.
-
-    ``layout`` and ``attendance`` are the keys of what the page shows. Entries added,
-    removed or moved, or a new meeting status, change the layout: that needs the whole agenda.
-    """
-    shape = outcomes.agenda_layout(meeting)
-    if since > meeting.revision or layout != outcomes.layout_key(meeting, shape):
-        return None
-    present = outcomes.attendance_of(meeting)
-    key = outcomes.attendance_key(present)
-    changed = outcomes.agenda_entries(meeting, changed_after=since)
-    return dict(
-        entries_context(meeting) if changed else dict(meeting=meeting, can_run=_can_run()),
-        changes=changed,
-        tops={entry_id: top for top, (entry_id, *_rest) in enumerate(shape, start=1)},
-        roll_call=None if attendance == key else services.roll_call(meeting.series),
-        present=present,
-        layout_key=layout,
-        attendance_key=key,
-    )
-
-
-def whole_agenda(meeting: Meeting):
-    """The whole agenda as the viewer sees it, cached until anything changes."""
-
-    def render_agenda() -> str:
-        return render_template("meetings/_live_agenda.html", **agenda_context(meeting))
-
-    key = (current_user.id, meeting.id)
-    return caching.fragment("live-agenda", key, render_agenda, with_forms=True)
 
 
 @bp.get("/<int:meeting_id>/live")
@@ -167,13 +36,13 @@ def live(meeting_id: int):
     """The one page for the whole call: attendance, agenda, outcomes, tasks, quick-add."""
     meeting = db.get_or_404(Meeting, meeting_id)
     quick = QuickAddForm()
-    quick.responsible_network.choices = _network_options(_("not yet decided"))
+    quick.responsible_network.choices = live_render.network_options(_("not yet decided"))
     return render_template(
         "meetings/live.html",
         meeting=meeting,
-        can_run=_can_run(),
+        can_run=live_render.can_run(),
         quick_form=quick,
-        agenda=whole_agenda(meeting),
+        agenda=live_render.whole_agenda(meeting),
     )
 
 
@@ -193,9 +62,11 @@ def live_fragment(meeting_id: int):
     context = None
     if since is not None:
         args = request.args
-        context = changes_context(meeting, since, args.get("layout"), args.get("attendance"))
+        context = live_render.changes_context(
+            meeting, since, args.get("layout"), args.get("attendance")
+        )
     if context is None:
-        html = whole_agenda(meeting)
+        html = live_render.whole_agenda(meeting)
     else:
         html = render_template("meetings/_live_agenda.html", **context)
     return html, 200, {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
@@ -245,7 +116,7 @@ def _entry_answer(entry: AgendaEntry, status: int = 200, conflict: dict | None =
         entry=entry,
         top=top,
         conflict=conflict,
-        **entries_context(entry.meeting),
+        **live_render.entries_context(entry.meeting),
     )
     return html, status
 
@@ -289,7 +160,7 @@ def entry_item(entry_id: int):
     """Change the entry's item in place: follow-up, hand-off, assignee, status."""
     entry = db.get_or_404(AgendaEntry, entry_id)
     form = EntryItemForm()
-    form.responsible_network.choices = _network_options("—")
+    form.responsible_network.choices = live_render.network_options("—")
     form.assignee.choices = options(
         [(None, "—")]
         + [
@@ -356,7 +227,7 @@ def add_task(entry_id: int):
     """Raise a task on an agenda entry."""
     entry = db.get_or_404(AgendaEntry, entry_id)
     form = TaskForm()
-    form.owner.choices = options([(None, "—")] + [(u.id, u.name) for u in _people()])
+    form.owner.choices = options([(None, "—")] + [(u.id, u.name) for u in live_render.people()])
     if not form.validate_on_submit():
         return _error(_("A task needs a title and a responsible person."), 400, entry)
     outcomes.add_task(
@@ -378,7 +249,7 @@ def quick_add(meeting_id: int):
     """Register an item raised in the meeting; it appears on the agenda at once."""
     meeting = db.get_or_404(Meeting, meeting_id)
     form = QuickAddForm()
-    form.responsible_network.choices = _network_options("—")
+    form.responsible_network.choices = live_render.network_options("—")
     if not form.validate_on_submit():
         return _error(_("A new item needs a title and a company."), 400)
     begin_writing()

@@ -1,0 +1,149 @@
+"""What the live page's parts need to render: entries, the whole agenda, the changes of a poll.
+
+Everything an entry needs is looked up once per answer (labels, URLs, the token, the
+people), not once per entry: an agenda has a hundred of them.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import render_template, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from tracker import caching
+from tracker.auth.models import User
+from tracker.db import db
+from tracker.forms_support import options
+from tracker.i18n import _
+from tracker.items import lifecycle
+from tracker.items.permissions import can_view
+from tracker.items.services import today_local
+from tracker.meetings import live as outcomes
+from tracker.meetings import permissions, services
+from tracker.meetings.models import Meeting
+from tracker.networks.services import active_networks
+
+
+def network_options(empty: str):
+    """The active networks for a select, after an empty choice labelled ``empty``."""
+    return options([(None, empty)] + [(n.id, n.short_name) for n in active_networks()])
+
+
+def people() -> list[User]:
+    """Everyone who can be given a task: active users by name."""
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+def _entry_labels() -> SimpleNamespace:
+    """The entry template's labels, translated once per answer instead of once per entry."""
+    return SimpleNamespace(
+        top=_("TOP %(n)d"),
+        responsible=_("Responsible"),
+        follow_up=_("Follow-up"),
+        discussed=_("Discussed"),
+        note=_("Note"),
+        decision=_("Decision"),
+        save=_("Save"),
+        follow_up_date=_("Follow-up date"),
+        responsible_network=_("Responsible network"),
+        assignee=_("Assignee"),
+        reason=_("Reason or resolution"),
+        task=_("Task"),
+        new_task=_("New task"),
+        person=_("Responsible person"),
+        due=_("Due"),
+        add_task=_("Add task"),
+    )
+
+
+_ID_MARK = 2_147_483_647  # stands for the entry id in the URL patterns
+
+
+def _entry_urls() -> SimpleNamespace:
+    """The entry forms' URLs with ``{}`` for the entry id: one url_for per answer."""
+    urls = {}
+    for name in ("entry_outcome", "entry_item", "add_task"):
+        url = url_for(f"meetings.{name}", entry_id=_ID_MARK)
+        urls[name] = url.replace("{", "{{").replace("}", "}}").replace(str(_ID_MARK), "{}")
+    return SimpleNamespace(**urls)
+
+
+def can_run() -> bool:
+    """Whether the viewer may change the meeting's entries."""
+    return permissions.can_run(current_user)
+
+
+def entries_context(meeting: Meeting) -> dict:
+    """What rendering agenda entries needs, shared by all entries of one answer."""
+    everyone = people()
+    managers: dict[int, list] = {}
+    for person in everyone:
+        if person.is_manager and person.network_id:
+            managers.setdefault(person.network_id, []).append(person)
+    user = current_user._get_current_object()  # once, not through the proxy per entry
+    return dict(
+        meeting=meeting,
+        people=everyone,
+        managers=managers,
+        networks=active_networks(),
+        can_run=can_run(),
+        can_view=lambda item: can_view(user, item),
+        actions_for=lambda item: lifecycle.available_actions(item, user),
+        today=today_local(),
+        t=_entry_labels(),
+        urls=_entry_urls(),
+        csrf=generate_csrf(),
+    )
+
+
+def agenda_context(meeting: Meeting) -> dict:
+    """What the whole agenda fragment needs, loaded with a fixed set of queries."""
+    visible = outcomes.agenda_entries(meeting)
+    present = outcomes.attendance_of(meeting)
+    layout = [(e.id, e.kind, e.network_id) for e in visible]
+    return dict(
+        entries_context(meeting),
+        entries=visible,
+        roll_call=services.roll_call(meeting.series),
+        present=present,
+        layout_key=outcomes.layout_key(meeting, layout),
+        attendance_key=outcomes.attendance_key(present),
+    )
+
+
+def changes_context(
+    meeting: Meeting, since: int, layout: str | None, attendance: str | None
+) -> dict | None:
+    """Only what changed after revision ``since``; None when the agenda's shape changed.
+
+    ``layout`` and ``attendance`` are the keys of what the page shows. Entries added,
+    removed or moved, or a new meeting status, change the layout: that needs the whole agenda.
+    """
+    shape = outcomes.agenda_layout(meeting)
+    if since > meeting.revision or layout != outcomes.layout_key(meeting, shape):
+        return None
+    present = outcomes.attendance_of(meeting)
+    key = outcomes.attendance_key(present)
+    changed = outcomes.agenda_entries(meeting, changed_after=since)
+    return dict(
+        entries_context(meeting) if changed else dict(meeting=meeting, can_run=can_run()),
+        changes=changed,
+        tops={entry_id: top for top, (entry_id, *_rest) in enumerate(shape, start=1)},
+        roll_call=None if attendance == key else services.roll_call(meeting.series),
+        present=present,
+        layout_key=layout,
+        attendance_key=key,
+    )
+
+
+def whole_agenda(meeting: Meeting):
+    """The whole agenda as the viewer sees it, cached until anything changes."""
+
+    def render_agenda() -> str:
+        return render_template("meetings/_live_agenda.html", **agenda_context(meeting))
+
+    key = (current_user.id, meeting.id)
+    return caching.fragment("live-agenda", key, render_agenda, with_forms=True)
