@@ -213,7 +213,7 @@ class Task(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_entries.id", ondelete="SET NULL")
+        ForeignKey("agenda_entries.id", ondelete="SET NULL"), index=True
     )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
