@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -108,6 +109,15 @@ class Server:
         return self.log
 
 
+def _body(response) -> str:
+    """The answer's body; what arrived of it when the server died while sending it (the
+    status line and headers, which say whether the write was acknowledged, came before)."""
+    try:
+        return response.read().decode()
+    except http.client.IncompleteRead as cut:
+        return cut.partial.decode(errors="replace")
+
+
 class Client:
     """One browser-like client: cookies, CSRF tokens, no redirects followed."""
 
@@ -122,9 +132,9 @@ class Client:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         try:
             with self.opener.open(self.base + path, data=body, timeout=60) as answer:
-                return answer.status, answer.headers.get("Location", ""), answer.read().decode()
+                return answer.status, answer.headers.get("Location", ""), _body(answer)
         except urllib.error.HTTPError as error:
-            return error.code, error.headers.get("Location", ""), error.read().decode()
+            return error.code, error.headers.get("Location", ""), _body(error)
 
     def token(self, path: str) -> str:
         status, _, page = self.request(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import threading
 import time
@@ -88,7 +89,7 @@ def _create_until(client: Client, deadline: float, acknowledged: list, failures:
                     "source": "phone",
                 },
             )
-        except OSError as error:  # the server was killed: this write was not acknowledged
+        except (OSError, http.client.HTTPException) as error:  # killed before it answered
             failures.append(("connection", str(error)))
             return
         if status == 302 and ITEM_ID.search(location):
