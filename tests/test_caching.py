@@ -61,8 +61,9 @@ def test_a_renamed_company_shows_on_every_cached_page(
     company = make_company("Vorher Optik GmbH")
     make_item(actor=user, company=company, assignee=user, responsible_network=user.network)
     login(user)
-    for page in ("/", "/items/", "/overview"):
-        assert "Vorher Optik GmbH" in client.get(page).get_data(as_text=True) or page == "/overview"
+    client.get("/overview")  # cached too; it names no companies
+    for page in ("/", "/items/"):
+        assert "Vorher Optik GmbH" in client.get(page).get_data(as_text=True)
     company.name = "Nachher Optik GmbH"
     db.session.commit()
     assert "Nachher Optik GmbH" in client.get("/items/").get_data(as_text=True)

@@ -8,13 +8,12 @@ meeting, on the item page or by an import.
 
 from __future__ import annotations
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tracker.items.models import Activity, Item
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus
-
-OPEN = (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
+from tracker.meetings.services import touch_entries
 
 
 @event.listens_for(Session, "after_flush")
@@ -34,23 +33,11 @@ def stamp_entries(session: Session, item_ids: set[int]) -> None:
     found = session.execute(
         select(AgendaEntry.meeting_id, AgendaEntry.id)
         .join(Meeting, Meeting.id == AgendaEntry.meeting_id)
-        .where(AgendaEntry.item_id.in_(item_ids), Meeting.status.in_(OPEN))
+        .where(AgendaEntry.item_id.in_(item_ids), Meeting.status.in_(MeetingStatus.open_statuses()))
         .order_by(AgendaEntry.meeting_id)
     ).all()
     by_meeting: dict[int, list[int]] = {}
     for meeting_id, entry_id in found:
         by_meeting.setdefault(meeting_id, []).append(entry_id)
     for meeting_id, entry_ids in by_meeting.items():
-        session.execute(
-            update(Meeting).where(Meeting.id == meeting_id).values(revision=Meeting.revision + 1)
-        )
-        revision = select(Meeting.revision).where(Meeting.id == meeting_id).scalar_subquery()
-        session.execute(
-            update(AgendaEntry)
-            .where(AgendaEntry.id.in_(entry_ids))
-            .values(changed_revision=revision, updated_at=AgendaEntry.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Meeting) and obj.id in by_meeting:
-            session.expire(obj, ["revision"])
+        touch_entries(meeting_id, entry_ids, session)

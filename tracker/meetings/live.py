@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import User
@@ -28,7 +28,7 @@ from tracker.meetings.models import (
     Task,
 )
 from tracker.meetings.permissions import require_open, require_run
-from tracker.meetings.services import ensure_next_meeting, touch
+from tracker.meetings.services import ensure_next_meeting, touch, touch_entries
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
 
@@ -36,21 +36,8 @@ ENTRY_FIELDS = ("discussed", "note", "decision")
 
 
 def touch_entry(entry: AgendaEntry) -> None:
-    """Raise the meeting's revision and file the entry under it, so polls send this entry.
-
-    The revision is read back after the raise (which locks the meeting row), so two
-    transactions never file their entries under the same revision. The entry's version
-    stays: a new task or an item change must not make someone's open outcome form stale.
-    """
-    touch(entry.meeting)
-    revision = select(Meeting.revision).where(Meeting.id == entry.meeting_id).scalar_subquery()
-    db.session.execute(
-        update(AgendaEntry)
-        .where(AgendaEntry.id == entry.id)
-        .values(changed_revision=revision, updated_at=AgendaEntry.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(entry, ["changed_revision"])
+    """File the entry under a new meeting revision, so that the next poll sends it."""
+    touch_entries(entry.meeting_id, [entry.id])
 
 
 def _touch_for(meeting: Meeting, entry: AgendaEntry | None) -> None:

@@ -29,6 +29,11 @@ class MeetingStatus(LabelledEnum):
             cls.CANCELLED: _l("Cancelled"),
         }
 
+    @classmethod
+    def open_statuses(cls) -> tuple[MeetingStatus, ...]:
+        """A meeting is open until it is closed or cancelled: its agenda may change."""
+        return (cls.PLANNED, cls.IN_PROGRESS)
+
 
 class EntryKind(LabelledEnum):
     STANDING = "standing"
@@ -138,7 +143,7 @@ class Meeting(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
+        return self.status in MeetingStatus.open_statuses()
 
     def __str__(self) -> str:
         return f"{self.series.name} {self.starts_at:%Y-%m-%d}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tracker.auth.models import User
 from tracker.exceptions import InvalidTransition, PermissionDenied
 from tracker.i18n import _
-from tracker.meetings.models import Meeting, MeetingStatus
+from tracker.meetings.models import Meeting
 
 
 def can_run(user: User) -> bool:
@@ -24,5 +24,5 @@ def require_run(user: User) -> None:
 
 
 def require_open(meeting: Meeting) -> None:
-    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS):
+    if not meeting.is_open:
         raise InvalidTransition(_("This meeting is closed; its minutes can no longer change."))

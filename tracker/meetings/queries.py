@@ -9,7 +9,7 @@ from tracker.db import db, utcnow
 from tracker.items.models import Activity, ActivityKind, Item
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingSeries, MeetingStatus
 
-OPEN_STATES = (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
+OPEN_STATES = MeetingStatus.open_statuses()
 
 
 def upcoming_meetings() -> list[Meeting]:

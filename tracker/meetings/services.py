@@ -7,12 +7,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
 from tracker.i18n import _
-from tracker.meetings.models import Meeting, MeetingSeries, MeetingStatus, series_networks
+from tracker.meetings.models import (
+    AgendaEntry,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    series_networks,
+)
 from tracker.meetings.permissions import can_manage_series, require_open, require_run
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
@@ -58,7 +66,7 @@ def upcoming(series: MeetingSeries, now: datetime | None = None) -> Meeting | No
         select(Meeting)
         .where(
             Meeting.series_id == series.id,
-            Meeting.status.in_((MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)),
+            Meeting.status.in_(MeetingStatus.open_statuses()),
             Meeting.starts_at >= now - timedelta(minutes=series.duration_minutes),
         )
         .order_by(Meeting.starts_at)
@@ -245,6 +253,33 @@ def touch(meeting: Meeting) -> None:
         update(Meeting).where(Meeting.id == meeting.id).values(revision=Meeting.revision + 1)
     )
     db.session.expire(meeting, ["revision"])
+
+
+def touch_entries(meeting_id: int, entry_ids: list[int], session: Session | None = None) -> None:
+    """Raise the meeting's revision and file these entries under it, so polls send them.
+
+    The revision is read back after the raise (which locks the meeting row), so two
+    transactions never file their entries under the same revision. The entries' versions
+    stay: a new task or an item change must not make someone's open outcome form stale.
+    """
+    session = session or db.session()
+    session.execute(
+        update(Meeting).where(Meeting.id == meeting_id).values(revision=Meeting.revision + 1)
+    )
+    revision = select(Meeting.revision).where(Meeting.id == meeting_id).scalar_subquery()
+    session.execute(
+        update(AgendaEntry)
+        .where(AgendaEntry.id.in_(entry_ids))
+        .values(changed_revision=revision, updated_at=AgendaEntry.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    meeting = session.identity_map.get(identity_key(Meeting, meeting_id))
+    if meeting is not None:
+        session.expire(meeting, ["revision"])
+    for entry_id in entry_ids:
+        entry = session.identity_map.get(identity_key(AgendaEntry, entry_id))
+        if entry is not None:
+            session.expire(entry, ["changed_revision"])
 
 
 def next_meeting_date(today: date) -> date | None:
