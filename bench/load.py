@@ -24,6 +24,10 @@ class Page:
     form_page: str | None = None  # the form page that gives the CSRF token
     p50_budget: float | None = None
     p95_budget: float | None = None
+    # Sent by one more connection, ``writes_per_second`` times a second, while this page is
+    # measured: every write raises the data revision, so the cached pages are built anew.
+    writer: Page | None = None
+    writes_per_second: float = 0.0
 
 
 @dataclass
@@ -70,6 +74,7 @@ class Measurement:
     load: Run
     single: Run
     loadavg: float
+    writes: Run | None = None  # the writer's requests, when the page has one
 
 
 def loadavg() -> float:
@@ -98,17 +103,23 @@ class Bench:
         self.warmup = warmup
 
     def measure(self, page: Page) -> Measurement:
-        sessions = [Session(self.port, self.cookies) for _ in range(self.concurrency)]
+        sessions = [Session(self.port, self.cookies) for _ in range(self.concurrency + 1)]
+        writer = _Writer(page, self._sender(page.writer, sessions.pop())) if page.writer else None
         try:
             send = [self._sender(page, session) for session in sessions]
             per_thread = math.ceil(self.warmup / self.concurrency)
             self._threads(send, lambda s, run: self._count(s, run, page, per_thread))
+            if writer:
+                writer.start()
             single = Run()
             if self.single_seconds > 0:
                 single = self._timed(send[:1], page, self.single_seconds)
             load = self._timed(send, page, self.seconds)
-            return Measurement(page, load, single, loadavg())
+            writes = writer.stop() if writer else None
+            return Measurement(page, load, single, loadavg(), writes)
         finally:
+            if writer:
+                writer.stop()
             for session in sessions:
                 session.close()
 
@@ -118,7 +129,16 @@ class Bench:
         form = dict(page.form or {})
         if page.form_page:
             form["csrf_token"] = session.csrf_token(page.form_page)
-        return lambda: session.request(page.method, page.path, form)
+        cookies = dict(session.cookies)
+
+        def send() -> Answer:
+            # Each post starts from the session as the form left it. A browser follows the
+            # redirect, and the page it lands on takes the confirmation message out of the
+            # session; kept here, a hundred of them would pile up in the cookie.
+            session.cookies = dict(cookies)
+            return session.request(page.method, page.path, form)
+
+        return send
 
     @staticmethod
     def _count(send: Callable[[], Answer], run: Run, page: Page, n: int) -> None:
@@ -153,3 +173,29 @@ class Bench:
         for run in runs:
             total.merge(run)
         return total
+
+
+class _Writer(threading.Thread):
+    """Sends the page's writer request at a steady rate until stopped."""
+
+    def __init__(self, page: Page, send: Callable[[], Answer]):
+        super().__init__(daemon=True)
+        self.expect = page.writer.expect
+        self.interval = 1 / page.writes_per_second
+        self.send = send
+        self.run_ = Run()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        while not self.stopped.is_set():
+            self.run_.add(self.send(), self.expect)
+            # The next write is due one interval after this one was due, not after it ended.
+            due = started + self.run_.count * self.interval
+            self.stopped.wait(max(0.0, due - time.perf_counter()))
+
+    def stop(self) -> Run:
+        self.stopped.set()
+        if self.is_alive():
+            self.join()
+        return self.run_

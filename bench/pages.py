@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from bench.database import Targets
@@ -14,6 +15,9 @@ COMMON_SEARCH_P95 = 150.0  # a search for a word found almost everywhere
 PDF_SECONDS = 2.0
 SEED_SECONDS = 60.0
 RSS_MB = 150.0
+
+# Far more than a meeting writes (a decision every half minute or so).
+WRITES_PER_SECOND = 1.0
 
 COMMON_WORD = "Bereich"  # in every demo item's description
 
@@ -48,15 +52,38 @@ def pages(t: Targets, common: str = COMMON_WORD) -> list[Page]:
         Page(f"agenda, {t.entries} entries", meeting, p95_budget=PAGE_P95),
         Page("live page", f"{meeting}/live", p95_budget=PAGE_P95),
         Page("live agenda, whole", f"{meeting}/live/fragment", p95_budget=PAGE_P95),
-        Page(
-            "create item (POST)",
-            "/items/new",
-            method="POST",
-            expect=302,
-            form=creation_form(t),
-            form_page="/items/new",
-            p95_budget=PAGE_P95,
-        ),
+        creation(t),
+    ]
+
+
+def creation(t: Targets) -> Page:
+    return Page(
+        "create item (POST)",
+        "/items/new",
+        method="POST",
+        expect=302,
+        form=creation_form(t),
+        form_page="/items/new",
+        p95_budget=PAGE_P95,
+    )
+
+
+def under_writes(t: Targets, per_second: float = WRITES_PER_SECOND) -> list[Page]:
+    """The cached pages again, while another connection creates items at a steady rate.
+
+    Each creation raises the data revision, so each worker builds each page anew after it:
+    the figures include the first views after a change, not only cache hits.
+    """
+    names = ("dashboard /", "overview", "register, plain", f"agenda, {t.entries} entries")
+    measured = [p for p in pages(t) if p.name in names]
+    return [
+        replace(
+            p,
+            name=f"{p.name}, {per_second:g} item saved/s",
+            writer=creation(t),
+            writes_per_second=per_second,
+        )
+        for p in measured
     ]
 
 

@@ -2,6 +2,10 @@
 
     .venv/bin/python -m bench.profile --database sqlite:////tmp/b/bench.sqlite3 /items/
     .venv/bin/python -m bench.profile --database URL --repeat 50 --sql "/?x=1" /overview
+    .venv/bin/python -m bench.profile --database URL --create --quiet
+
+``--create`` posts the benchmark's new-item form instead of requesting pages (each
+request creates an item).
 
 Logs in as the first demo manager (or ``--email``), requests the page ``--repeat`` times
 after one warm-up request and prints pyinstrument's call tree; ``--sql`` also prints each
@@ -27,8 +31,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--sql", action="store_true", help="print the last request's statements")
     parser.add_argument("--quiet", action="store_true", help="times only, no call tree")
-    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--all", action="store_true", help="show library frames too")
+    parser.add_argument("--create", action="store_true", help="post the new-item form")
+    parser.add_argument("paths", nargs="*")
     args = parser.parse_args(argv)
+    if not args.paths and not args.create:
+        parser.error("give a path or --create")
 
     os.environ["TRACKER_DATABASE_URL"] = args.database
     from pyinstrument import Profiler
@@ -58,12 +66,15 @@ def main(argv: list[str] | None = None) -> None:
     def _end(conn, cursor, statement, parameters, context, executemany):
         statements.append((time.perf_counter() - conn.info["bench_started"], statement))
 
-    for path in args.paths:
-        client.get(path)
+    requests = [(path, lambda path=path: client.get(path)) for path in args.paths]
+    if args.create:
+        requests.append(("POST /items/new", _creation(client, args.database)))
+    for path, request in requests:
+        request()
         started = time.perf_counter()
         for _ in range(args.repeat):
             statements.clear()
-            answer = client.get(path)
+            answer = request()
         per_request = (time.perf_counter() - started) / args.repeat * 1000
         sql = sum(seconds for seconds, _ in statements) * 1000
         size = len(answer.get_data()) / 1024
@@ -80,8 +91,26 @@ def main(argv: list[str] | None = None) -> None:
         with profiler:
             for _ in range(args.repeat):
                 statements.clear()
-                client.get(path)
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+                request()
+        print(profiler.output_text(unicode=True, color=False, show_all=args.all))
+
+
+def _creation(client, database: str):
+    """A request that posts the benchmark's new-item form with the form's token."""
+    from bench.database import pick_targets
+    from bench.pages import creation_form
+
+    form = creation_form(pick_targets(database))
+    form["csrf_token"] = CSRF.search(client.get("/items/new").get_data(as_text=True)).group(1)
+    cookie = client.get_cookie("session")
+
+    def post():
+        # As in the benchmark: each post starts from the session the form left, without
+        # the confirmation messages of the posts before.
+        client.set_cookie("session", cookie.value)
+        return client.post("/items/new", data=form)
+
+    return post
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def budget_text(m: Measurement) -> str:
 
 def meets(m: Measurement, run: Run) -> bool:
     """Whether the page answered correctly and within its budgets in ``run``."""
-    ok = run.errors == 0 and run.count > 0
+    ok = run.errors == 0 and run.count > 0 and not (m.writes and m.writes.errors)
     if m.page.p50_budget is not None:
         ok = ok and run.percentile(50) <= m.page.p50_budget
     if m.page.p95_budget is not None:
@@ -72,6 +72,24 @@ def _row(m: Measurement, reference: Measurement, with_budget: bool = True) -> st
         f"| {m.load.rps:.1f} | {share:.1%} | {single} | {size:.1f} | {m.load.errors} "
         f"| {m.loadavg:.2f} | {budget_text(m) if with_budget else '–'} | {verdict} "
         f"| {single_verdict} |"
+    )
+
+
+def writes_table(measured: list[Measurement]) -> str:
+    """The tail of the pages measured while items were being created, and those writes."""
+    rows = [m for m in measured if m.writes is not None]
+    if not rows:
+        return ""
+    head = (
+        "| page, while items are created | p95 ms | p99 ms | max ms | items created "
+        "| creation p50 / max ms | creation errors |\n|---|--:|--:|--:|--:|--:|--:|\n"
+    )
+    return head + "\n".join(
+        f"| {m.page.name} | {_ms(m.load.percentile(95))} | {_ms(m.load.percentile(99))} "
+        f"| {_ms(m.load.percentile(100))} | {m.writes.count} "
+        f"| {_ms(m.writes.percentile(50))} / {_ms(m.writes.percentile(100))} "
+        f"| {m.writes.errors} |"
+        for m in rows
     )
 
 

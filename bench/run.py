@@ -132,7 +132,7 @@ class Benchmark:
         return m
 
     def measure_app(self, targets: database.Targets) -> list[Measurement]:
-        wanted = pages.pages(targets, self.args.common_word)
+        wanted = pages.pages(targets, self.args.common_word) + pages.under_writes(targets)
         if self.args.only:
             wanted = [p for p in wanted if any(o in p.name for o in self.args.only)]
         with Gunicorn("wsgi:app", self.env, self.args.workers, probe="/healthz") as server:
@@ -221,11 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         reference = run.measure_reference()
         measured = run.measure_app(targets)
         text = "\n\n".join(
-            [
+            part
+            for part in [
                 run.header(targets),
                 report.page_table(reference, measured, args.concurrency),
+                report.writes_table(measured),
                 report.figure_table(run.figures),
             ]
+            if part
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
