@@ -1,6 +1,10 @@
 """Command line, configuration and the app factory."""
 
+import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -8,6 +12,8 @@ from tracker import create_app
 from tracker.auth.models import User, UserRole
 from tracker.config import Config, TestingConfig, env_overrides
 from tracker.db import db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_users_create_makes_first_admin(runner):
@@ -95,3 +101,19 @@ def test_explicit_database_override_wins_over_environment(tmp_path, monkeypatch)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == url
     with app.app_context():
         db.engine.dispose()
+
+
+def test_wsgi_entry_point_freezes_the_startup_objects(tmp_path):
+    """Served through wsgi.py, the objects of start-up are left out of full collections."""
+    env = {
+        **os.environ,
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'wsgi.sqlite3'}",
+    }
+    script = "import gc, wsgi; print(gc.get_freeze_count())"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    # The app and its modules: well over ten thousand objects.
+    assert int(result.stdout.split()[-1]) > 10_000
