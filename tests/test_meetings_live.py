@@ -87,6 +87,27 @@ def test_live_page_describes_its_agenda_like_the_fragment(client, login, world):
     assert {e.id for e in world["entries"]} < set(page.entries)  # and the standing topics
 
 
+def test_people_for_tasks_come_once_for_the_whole_agenda(client, login, world, make_user):
+    colleague = make_user("manager", world["alpha"], name="Kollegin Kuhn")
+    db.session.commit()
+    login(world["manager"])
+    html = client.get(f"/meetings/{world['meeting'].id}/live").text
+    owner_selects = re.findall(r'<select[^>]*name="owner"[^>]*>(.*?)</select>', html)
+    assert len(owner_selects) == len(Shown.of(html).entries) > 6
+    # Each entry's select holds only its placeholder; the page's script fills it in.
+    assert all(options.count("<option") == 1 for options in owner_selects)
+    assert all("data-people" in tag for tag in re.findall(r'<select[^>]*name="owner"[^>]*>', html))
+    shared = re.search(r'<template id="people-options">(.*?)</template>', html).group(1)
+    assert html.count(f'<option value="{colleague.id}">') == 1
+    assert f'<option value="{colleague.id}">Kollegin Kuhn (Alpha)</option>' in shared
+
+
+def test_people_for_tasks_not_sent_to_observers(client, login, world, make_user):
+    login(make_user("observer"))
+    html = client.get(f"/meetings/{world['meeting'].id}/live").text
+    assert Shown.of(html).entries and 'id="people-options"' not in html
+
+
 def test_poll_without_change_answers_304(client, login, world):
     login(world["manager"])
     shown = load(client, world["meeting"])

@@ -269,6 +269,18 @@
     }
   });
 
+  // Each entry's owner select comes empty; the people are in the page once, in a
+  // <template>, and are copied into every select the page gets, now or by a later answer.
+  function fillPeople() {
+    const people = document.getElementById("people-options");
+    if (!people) return;
+    root.querySelectorAll("select[data-people]").forEach(function (select) {
+      if (select.options.length <= 1) select.append(people.content.cloneNode(true));
+    });
+  }
+
+  fillPeople();
+  new MutationObserver(fillPeople).observe(root, { childList: true, subtree: true });
   setInterval(poll, interval);
   document.addEventListener("visibilitychange", poll);
 })();

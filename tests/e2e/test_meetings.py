@@ -363,3 +363,24 @@ def test_removed_and_moved_entries_reach_open_live_page(page, live_server, prepa
     db.session.close()
     expect(page.locator(f"#entry-{removed}")).to_have_count(0, timeout=POLL_MS)
     expect(page.locator(f"#entry-{moved} .top-number")).to_have_text("TOP 1")
+
+
+def test_task_owner_chosen_from_people_the_page_lists_once(new_page, live_server, prepared):
+    path = f"/meetings/{prepared.meeting.id}/live"
+    anna = open_as(new_page, live_server, prepared.anna, path)
+    bert = open_as(new_page, live_server, prepared.bert, path)
+    entry, other = prepared.entry_a, prepared.entry_b
+    section = entry_section(anna, entry)
+    section.locator(f"#task-{entry}").fill("Kontakt zu Laserzentrum herstellen")
+    section.locator(f"#owner-{entry}").select_option(label="Bert Beta (Beta)")
+    section.locator("form.entry-task button[type=submit]").click()
+    expect(entry_section(anna, entry).locator("ul.tasks")).to_contain_text(
+        "Kontakt zu Laserzentrum herstellen – Bert Beta"
+    )
+    # An entry that a poll brings anew gets the people too.
+    save_decision(bert, other, "Bert: vertagt")
+    expect(anna.locator(f"#decision-{other}")).to_have_value("Bert: vertagt", timeout=POLL_MS)
+    people = anna.evaluate("document.getElementById('people-options').content.children.length")
+    assert people >= 2  # Anna and Bert at least
+    expect(anna.locator(f"#owner-{other} option")).to_have_count(people + 1)  # and the placeholder
+    expect(anna.locator(f"#owner-{entry} option")).to_have_count(people + 1)
