@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL, make_url
 
 from bench.server import ROOT
 
-SEED_ARGS = ("--items", "--companies", "--meetings", "--seed")
+SEED_ARGS = ("--items", "--companies", "--meetings", "--users", "--seed")
 
 
 def sqlite_url(folder: Path) -> str:

@@ -39,6 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--companies", type=int, default=10_000)
     parser.add_argument("--meetings", type=int, default=500)
+    parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent connections")
@@ -93,7 +94,8 @@ class Benchmark:
             return
         say(f"preparing {make_url(self.url).render_as_string(hide_password=True)}")
         database.prepare(self.url)
-        options = {name: getattr(self.args, name) for name in ("items", "companies", "meetings")}
+        names = ("items", "companies", "meetings", "users")
+        options = {name: getattr(self.args, name) for name in names}
         options["seed"] = self.args.seed
         seconds = database.seed(self.env, options)
         say(f"seeded in {seconds:.1f} s")
@@ -201,7 +203,7 @@ class Benchmark:
                 f"max {max(loads):.2f}, end {loads[-1]:.2f}",
                 f"- database: {database.describe(self.url)}; {self.settled}",
                 f"- data: demo seed --items {a.items} --companies {a.companies} "
-                f"--meetings {a.meetings} --seed {a.seed}",
+                f"--meetings {a.meetings} --users {a.users} --seed {a.seed}",
                 f"- server: gunicorn, {a.workers} sync workers, 127.0.0.1, fragment cache "
                 f"{'off (--without-cache)' if a.without_cache else 'on'}; client: "
                 f"{a.concurrency} connections, {a.warmup} warm-up requests, {a.seconds:g} s "

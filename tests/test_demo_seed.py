@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 
 import pytest
@@ -173,9 +173,32 @@ def test_seeded_records_are_in_the_search_index(runner):
 
 def test_large_data_sets_get_three_managers_per_network():
     networks = [{"id": n} for n in range(1, 20)]
-    rows = records.user_rows(random.Random(1), networks, 1, 3, "hash", datetime.now(UTC))
+    rows = records.user_rows(random.Random(1), networks, 1, 3 * 19, "hash", datetime.now(UTC))
     assert len(rows) == 2 + 19 * 3
     assert len({row["email"] for row in rows}) == len(rows)
+    assert Counter(row["network_id"] for row in rows[2:]) == {n: 3 for n in range(1, 20)}
+
+
+def test_managers_spread_evenly_first_networks_take_the_rest():
+    assert records.managers_per_network(19, 58) == [4] + [3] * 18
+    assert records.managers_per_network(4, 10) == [3, 3, 2, 2]
+    assert records.managers_per_network(3, None) == [1, 2, 1]
+
+
+def test_seed_with_users_gives_that_many(runner):
+    seed(runner, "--items", "20", "--companies", "5", "--users", "60")
+    roles = Counter(db.session.scalars(select(User.role)))
+    assert roles == {UserRole.ADMIN: 1, UserRole.OBSERVER: 1, UserRole.MANAGER: 58}
+    per_network = Counter(
+        db.session.scalars(select(User.network_id).where(User.network_id.is_not(None)))
+    )
+    assert len(per_network) == 19 and set(per_network.values()) == {3, 4}
+
+
+def test_seed_refuses_fewer_users_than_networks_need(runner):
+    result = runner.invoke(args=["demo", "seed", "--items", "5", "--users", "20"])
+    assert result.exit_code != 0 and "21" in result.output
+    assert count(User) == 0
 
 
 def test_new_records_continue_after_seeded_ids(runner, make_item, today):

@@ -15,6 +15,7 @@ from tracker.demo.seed import (
     demo_admin_exists,
     demo_managers,
     has_data,
+    min_users,
     seed_demo,
 )
 
@@ -73,6 +74,12 @@ def echo_logins() -> None:
     help="Number of held meetings of the weekly series (the next one is added).",
 )
 @click.option(
+    "--users",
+    type=click.IntRange(min=min_users()),
+    help="Number of users: the admin, the observer and managers spread over the 19 networks. "
+    "Default: one or two managers a network, three from 10,000 items on.",
+)
+@click.option(
     "--seed",
     type=int,
     default=1,
@@ -85,7 +92,12 @@ def echo_logins() -> None:
     help="Anchor date YYYY-MM-DD of the data set; default today in Europe/Berlin.",
 )
 def seed_command(
-    items: int, companies: int, meetings: int, seed: int, today: datetime | None
+    items: int,
+    companies: int,
+    meetings: int,
+    users: int | None,
+    seed: int,
+    today: datetime | None,
 ) -> None:
     """Fill an empty database with reproducible demo data."""
     if has_data():
@@ -96,6 +108,7 @@ def seed_command(
         meetings=meetings,
         seed=seed,
         today=today.date() if today else None,
+        users=users,
     )
     summary = _seed(options)
     echo_logins()

@@ -75,15 +75,27 @@ def _people(rng: random.Random) -> Iterator[tuple[str, str]]:
             yield person
 
 
+def managers_per_network(networks: int, managers: int | None) -> list[int]:
+    """How many managers each network gets, in roll-call order.
+
+    ``managers`` are spread evenly, the first networks taking one more where they do not
+    divide; without it the networks have one and two managers in turn.
+    """
+    if managers is None:
+        return [1 + index % 2 for index in range(networks)]
+    share, rest = divmod(managers, networks)
+    return [share + (index < rest) for index in range(networks)]
+
+
 def user_rows(
     rng: random.Random,
     networks: list[dict],
     start_id: int,
-    per_network: int | None,
+    managers: int | None,
     password_hash: str,
     created_at: datetime,
 ) -> list[dict]:
-    """Return the admin, the observer and the managers (1 or 2 per network, or ``per_network``)."""
+    """Return the admin, the observer and the managers (see ``managers_per_network``)."""
     rows = [
         _user(
             start_id,
@@ -105,8 +117,9 @@ def user_rows(
         ),
     ]
     people = _people(rng)
-    for index, network in enumerate(networks):
-        for _ in range(per_network or 1 + index % 2):
+    counts = managers_per_network(len(networks), managers)
+    for network, count in zip(networks, counts, strict=True):
+        for _ in range(count):
             first, last = next(people)
             email = f"{slug(first)}.{slug(last)}@{data.DEMO_DOMAIN}"
             rows.append(

@@ -30,6 +30,7 @@ from tracker.networks.models import Network
 from tracker.topics.models import Topic
 
 LARGE = 10_000  # from this many items on, every network has three managers
+FIXED_USERS = 2  # the admin and the observer; the other users are managers
 _ID_TABLES = (Network, User, Topic, Company, Contact, Item, Activity)
 
 
@@ -40,6 +41,7 @@ class SeedOptions:
     seed: int = 1
     meetings: int = 0
     today: date | None = None  # the anchor date; default today in the initiative's zone
+    users: int | None = None  # all users; default three managers a network from LARGE items on
 
 
 def has_data() -> bool:
@@ -66,6 +68,17 @@ def demo_managers(limit: int = 3) -> list[tuple[str, str]]:
     return [(email, network) for email, network in rows]
 
 
+def min_users() -> int:
+    """The fewest users a data set can have: the admin, the observer, a manager a network."""
+    return FIXED_USERS + len(data.NETWORKS)
+
+
+def _managers(options: SeedOptions, networks: int) -> int | None:
+    if options.users is not None:
+        return options.users - FIXED_USERS
+    return 3 * networks if options.items >= LARGE else None
+
+
 def seed_demo(options: SeedOptions) -> dict[str, int]:
     """Insert demo networks, users, topics, companies, contacts and items; the caller commits.
 
@@ -85,7 +98,7 @@ def seed_demo(options: SeedOptions) -> dict[str, int]:
         rng("users"),
         networks,
         ids[User],
-        3 if options.items >= LARGE else None,
+        _managers(options, len(networks)),
         hash_password(data.DEMO_PASSWORD),
         founded,
     )
