@@ -47,32 +47,38 @@ class Server:
         }
         self.process: subprocess.Popen | None = None
         self.log = ""  # what the servers wrote to stderr
+        # stderr goes to a file: a pipe read only at the end would fill up (64 KB) with a
+        # chatty server, and the workers would block writing to it.
+        self.log_file = instance / "gunicorn-stderr.log"
+        self._offset: int | None = None  # where the running server's output begins
 
     def start(self) -> None:
         # The test's own session must not hold SQLite's write lock while the server writes.
         db.session.commit()
         db.session.remove()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "2",
-                "--threads",
-                "1",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "2",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        with open(self.log_file, "ab") as log:  # the server keeps its own handle
+            self._offset = log.tell()
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "1",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--graceful-timeout",
+                    "2",
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -100,9 +106,13 @@ class Server:
         self._collect()
 
     def _collect(self) -> None:
-        if self.process and self.process.stderr and not self.process.stderr.closed:
-            self.log += self.process.stderr.read().decode(errors="replace")
-            self.process.stderr.close()
+        """Add what this run of the server wrote to ``log``."""
+        if self._offset is None:
+            return
+        with open(self.log_file, "rb") as log:
+            log.seek(self._offset)
+            self.log += log.read().decode(errors="replace")
+        self._offset = None
 
     def stop_and_read_errors(self) -> str:
         self.stop()

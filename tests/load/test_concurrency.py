@@ -96,6 +96,14 @@ def _create_until(client: Client, deadline: float, acknowledged: list, failures:
             acknowledged.append(int(ITEM_ID.search(location).group(1)))
         else:
             failures.append((status, body[:200]))
+            continue
+        # Like a browser, land on the new item's page, which shows the confirmation and
+        # so takes it out of the session; else the session cookie grows with every item.
+        try:
+            client.request(location.removeprefix(client.base))
+        except (OSError, http.client.HTTPException) as error:
+            failures.append(("connection", str(error)))
+            return
 
 
 def _run_writers(server, emails, seconds: float):
