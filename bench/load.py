@@ -103,10 +103,11 @@ class Bench:
         self.warmup = warmup
 
     def measure(self, page: Page) -> Measurement:
-        sessions = [Session(self.port, self.cookies) for _ in range(self.concurrency + 1)]
-        writer = _Writer(page, self._sender(page.writer, sessions.pop())) if page.writer else None
+        connections = self.concurrency + (1 if page.writer else 0)
+        sessions = [Session(self.port, self.cookies) for _ in range(connections)]
+        writer = _Writer(page, self._sender(page.writer, sessions[-1])) if page.writer else None
         try:
-            send = [self._sender(page, session) for session in sessions]
+            send = [self._sender(page, session) for session in sessions[: self.concurrency]]
             per_thread = math.ceil(self.warmup / self.concurrency)
             self._threads(send, lambda s, run: self._count(s, run, page, per_thread))
             if writer:
@@ -115,13 +116,11 @@ class Bench:
             if self.single_seconds > 0:
                 single = self._timed(send[:1], page, self.single_seconds)
             load = self._timed(send, page, self.seconds)
-            writes = writer.stop() if writer else None
-            return Measurement(page, load, single, loadavg(), writes)
         finally:
-            if writer:
-                writer.stop()
+            writes = writer.stop() if writer else None
             for session in sessions:
                 session.close()
+        return Measurement(page, load, single, loadavg(), writes)
 
     def _sender(self, page: Page, session: Session) -> Callable[[], Answer]:
         if page.method == "GET":

@@ -74,8 +74,8 @@ def under_writes(t: Targets, per_second: float = WRITES_PER_SECOND) -> list[Page
     Each creation raises the data revision, so each worker builds each page anew after it:
     the figures include the first views after a change, not only cache hits.
     """
-    names = ("dashboard /", "overview", "register, plain", f"agenda, {t.entries} entries")
-    measured = [p for p in pages(t) if p.name in names]
+    paths = ("/", "/overview", "/items/", f"/meetings/{t.meeting_id}")
+    measured = [p for p in pages(t) if p.path in paths]
     return [
         replace(
             p,

@@ -90,7 +90,7 @@ def _raise_revision(session: Session) -> None:
     )
     if raised.rowcount == 0:
         session.execute(insert(table).values(id=1, value=now))
-    session.info.pop(_CHANGED, None)
+    session.info.pop(_CHANGED, None)  # raising the revision is not a change of its own
 
 
 @event.listens_for(Session, "after_rollback")
