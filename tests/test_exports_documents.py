@@ -1,6 +1,9 @@
 """Meeting documents: TOP numbering, groups, confidentiality, minutes content, fixed queries."""
 
+import re
+import zipfile
 from datetime import UTC, date, datetime
+from io import BytesIO
 
 import pytest
 from flask_babel import force_locale
@@ -180,3 +183,40 @@ def test_query_count_does_not_grow_with_the_agenda(make_meeting, make_item, make
         for m in (small, large)
     ]
     assert counts[0] == counts[1] <= 5
+
+
+def docx_xml(body: bytes) -> dict[str, str]:
+    """Every XML part of a Word file, by its name in the zip."""
+    with zipfile.ZipFile(BytesIO(body)) as archive:
+        return {
+            name: archive.read(name).decode()
+            for name in archive.namelist()
+            if name.endswith((".xml", ".rels"))
+        }
+
+
+DOCX_EXPORTS = {
+    "agenda": "/meetings/{meeting}/agenda.docx?lang={lang}",
+    "minutes": "/meetings/{meeting}/minutes.docx?lang={lang}",
+    "report": "/reports/networks/{network}/2026-Q3.docx",
+}
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("de", "de-DE"), ("en", "en-GB")])
+@pytest.mark.parametrize("export", sorted(DOCX_EXPORTS))
+def test_docx_is_tagged_with_its_language_and_the_initiative(
+    client, login, make_user, setting, export, lang, tag
+):
+    login(make_user("admin", locale=lang))
+    url = DOCX_EXPORTS[export].format(
+        meeting=setting["meeting"].id, network=setting["north"].id, lang=lang
+    )
+    parts = docx_xml(client.get(url).data)
+    core, styles = parts["docProps/core.xml"], parts["word/styles.xml"]
+    assert not [name for name, xml in parts.items() if "en-US" in xml]
+    assert f"<dc:language>{tag}</dc:language>" in core
+    assert re.search(rf'<w:docDefaults>.*<w:lang w:val="{tag}"', styles, re.S)
+    author = "Cross-Cluster-Initiative Thüringen"
+    assert f"<dc:creator>{author}</dc:creator>" in core
+    assert f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy>" in core
+    assert "python-docx" not in core and re.search(r"<dc:title>[^<]+</dc:title>", core)

@@ -18,6 +18,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     DATABASE_URL: str | None = None  # alias read from TRACKER_DATABASE_URL
 
+    # The initiative: author of the documents the app writes.
+    ORGANISATION_NAME = "Cross-Cluster-Initiative Thüringen"
+
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     LANGUAGES = ("de", "en")

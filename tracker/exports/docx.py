@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from io import BytesIO
 
 from docx import Document
@@ -12,10 +13,71 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from tracker.config import Config
 from tracker.exports.data import Labels, MeetingDocument, Point
 
 GREY = RGBColor(0x44, 0x44, 0x44)
 RED = RGBColor(0xA3, 0x00, 0x00)
+# Word's language tags for the app's locales; the English texts use British spelling.
+LANGUAGE_TAGS = {"de": "de-DE", "en": "en-GB"}
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def language_tag(locale: str) -> str:
+    """The tag Word spell-checks with for an export locale ("de" -> "de-DE")."""
+    base = str(locale).replace("_", "-").split("-")[0]
+    return LANGUAGE_TAGS.get(base, str(locale).replace("_", "-"))
+
+
+def _child(parent, tag: str, first: bool = False):
+    """The element's child ``tag``, added (first or last) when it is missing."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        parent.insert(0 if first else len(parent), child)
+    return child
+
+
+def _run_language(document: DocxDocument, tag: str) -> None:
+    """Make ``tag`` the language of every run: docDefaults and each style that names one.
+
+    python-docx's template says en-US there, so Word would spell-check German as English.
+    """
+    styles = document.styles.element
+    defaults = _child(_child(styles, "w:docDefaults", first=True), "w:rPrDefault", first=True)
+    _child(_child(defaults, "w:rPr"), "w:lang")
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+        lang.set(qn("w:eastAsia"), tag)
+    for theme_lang in document.settings.element.iter(qn("w:themeFontLang")):
+        theme_lang.set(qn("w:val"), tag)
+
+
+def _drop_styles_with_effects(document: DocxDocument) -> None:
+    """Drop the template's Word 2010 copy of the styles, which still says en-US.
+
+    Word reads styles.xml when the copy is missing.
+    """
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            document.part.drop_rel(rel_id)
+
+
+def set_metadata(document: DocxDocument, *, locale: str, title: str, author: str) -> None:
+    """Tag a new document with its language, title and author, for Word's spell checker.
+
+    Every DOCX the app writes goes through here, so none says en-US or "python-docx".
+    """
+    tag = language_tag(locale)
+    properties = document.core_properties
+    properties.language = tag
+    properties.title = title
+    properties.author = properties.last_modified_by = author
+    properties.comments = properties.keywords = properties.subject = ""
+    properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
+    properties.revision = 1
+    _run_language(document, tag)
+    _drop_styles_with_effects(document)
 
 
 def _page_setup(document: DocxDocument) -> None:
@@ -117,12 +179,13 @@ def _minutes(document: DocxDocument, point: Point, labels: Labels) -> None:
         _outcome_table(document, point, labels)
 
 
-def render(doc: MeetingDocument) -> bytes:
-    """Write the agenda or minutes as a .docx file."""
+def render(doc: MeetingDocument, author: str = Config.ORGANISATION_NAME) -> bytes:
+    """Write the agenda or minutes as a .docx file, ``author`` the initiative."""
     document = Document()
+    set_metadata(
+        document, locale=doc.locale, title=f"{doc.labels.document}: {doc.title}", author=author
+    )
     _page_setup(document)
-    document.core_properties.title = f"{doc.labels.document}: {doc.title}"
-    document.core_properties.language = doc.locale
     _footer(document, doc)
     _header(document, doc)
     for section in doc.sections:

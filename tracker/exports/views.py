@@ -26,9 +26,13 @@ def _pdf(doc: MeetingDocument) -> bytes:
     return pdf.render(html, static_folder=current_app.static_folder)
 
 
+def _docx(doc: MeetingDocument) -> bytes:
+    return docx.render(doc, author=current_app.config["ORGANISATION_NAME"])
+
+
 RENDERERS: dict[str, tuple[Callable[[MeetingDocument], bytes | str], str]] = {
     "pdf": (_pdf, "application/pdf"),
-    "docx": (docx.render, DOCX_TYPE),
+    "docx": (_docx, DOCX_TYPE),
     "md": (markdown.render, "text/markdown; charset=utf-8"),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from babel.numbers import format_percent
+from flask import current_app
 from flask_babel import format_decimal
 
 from tracker.i18n import _, format_date, get_locale
@@ -153,6 +154,8 @@ def report_document(report: NetworkReport, today: date) -> ReportDocument:
         items_sheet=_("Items"),
         summary_heading=_("Summary"),
         items_heading=_("Items behind the figures"),
+        locale=str(get_locale()),
+        author=current_app.config["ORGANISATION_NAME"],
         summary=summary(report),
         breakdowns=breakdowns(report),
         item_headers=item_headers(),

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from tracker.exports.docx import set_metadata
 from tracker.reports.exports import Formats, save, sheet_title, table_sheet, xlsx_cell
 
 
@@ -48,6 +49,8 @@ class ReportDocument:
     items_sheet: str
     summary_heading: str
     items_heading: str
+    locale: str
+    author: str
     summary: list[Figure] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
     item_headers: list[str] = field(default_factory=list)
@@ -121,6 +124,7 @@ def _text(value, date_pattern: str) -> str:
 def report_docx(doc: ReportDocument, date_pattern: str) -> bytes:
     """Title, period, the summary, received and closed by kind and topic, and the items."""
     document = Document()
+    set_metadata(document, locale=doc.locale, title=doc.title, author=doc.author)
     _setup(document)
     document.add_heading(doc.title, level=0)
     document.add_paragraph(doc.period)
