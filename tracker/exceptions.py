@@ -37,3 +37,24 @@ class ConflictError(ServiceError):
         super().__init__(message)
         self.record = record
         self.expected_version = expected_version
+
+
+class DuplicateSuspected(ServiceError):
+    """An open item with the same title exists for the company; creating needs a second yes."""
+
+    status_code = 409
+
+    def __init__(self, message: str, reference: str, item_id: int):
+        super().__init__(message)
+        self.reference = reference
+        self.item_id = item_id
+
+
+class TemporarilyUnavailable(ServiceError):
+    """The server cannot do this just now; answered 503 with a Retry-After header."""
+
+    status_code = 503
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

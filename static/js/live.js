@@ -26,7 +26,33 @@
       revision: parseInt(data.revision || "0", 10),
       layout: data.layout || "",
       attendance: data.attendance || "",
+      status: data.status || "",
+      statusLabel: data.statusLabel || "",
     };
+  }
+
+  // The meeting's state comes with every answer: once it is no longer running (closed by
+  // the moderator, cancelled), the page says so and offers nothing that would be refused.
+  function showState(described) {
+    if (!described.status) return;
+    const badge = document.getElementById("live-meeting-status");
+    if (badge && described.statusLabel) {
+      badge.textContent = described.statusLabel;
+      badge.className = badge.className.replace(/\bmeeting-\S+/, "meeting-" + described.status);
+    }
+    if (described.status === "in_progress" || described.status === "planned") return;
+    ["quick-add", "live-close"].forEach(function (id) {
+      const element = document.getElementById(id);
+      if (element) element.remove();
+    });
+    const notice = document.getElementById("live-closed");
+    if (notice) notice.classList.remove("d-none");
+    document.querySelectorAll("#live-agenda form").forEach(function (form) {
+      form.querySelectorAll("button, input, select, textarea").forEach(function (control) {
+        if (control.type !== "hidden") control.disabled = !control.matches("textarea");
+        if (control.matches("textarea")) control.readOnly = true; // the text stays to copy
+      });
+    });
   }
 
   function isDirty(section) {
@@ -97,6 +123,7 @@
       hold(attendance, incoming);
     }
     current.replaceWith(fresh);
+    showState(described);
     if (focused && document.body.contains(focused)) {
       focused.focus();
       if (caret) focused.setSelectionRange(caret[0], caret[1]);
@@ -122,6 +149,7 @@
       }
     });
     shown = described;
+    showState(described);
     return true;
   }
 
@@ -171,9 +199,16 @@
       });
   }
 
+  // The form's address as written: a control named "action" (the lifecycle buttons)
+  // shadows form.action, which would then be that control, not the URL.
+  function target(form, submitter) {
+    const own = submitter && submitter.getAttribute("formaction");
+    return new URL(own || form.getAttribute("action") || "", window.location.href);
+  }
+
   function send(form, submitter) {
     const data = new FormData(form, submitter);
-    return fetch(form.action, {
+    return fetch(target(form, submitter), {
       method: "POST",
       body: data,
       headers: { "X-Requested-With": "fetch" },
@@ -193,11 +228,7 @@
   }
 
   function errorMessage(response) {
-    const type = response.headers.get("Content-Type") || "";
-    if (type.indexOf("application/json") === -1) return Promise.resolve(String(response.status));
-    return response.json().then(function (body) {
-      return (body.error && body.error.message) || String(response.status);
-    });
+    return answerOf(response).then((error) => error.message || String(response.status));
   }
 
   document.addEventListener("input", function (event) {
@@ -236,22 +267,59 @@
     });
   });
 
+  // A quick-add answered: the new item's reference, or why not. An open item of the same
+  // company with the same title is named first; sending again adds the item anyway.
   function quickAdded(form, response) {
     const result = document.getElementById("quick-add-result");
+    const again = form.querySelector("[name=allow_duplicate]");
     if (!response.ok) {
-      return errorMessage(response).then(function (message) {
-        result.textContent = message;
+      return answerOf(response).then(function (error) {
+        showResult(result, error.message, error.url, "text-danger");
+        if (error.duplicate && again) again.value = "y";
       });
     }
     return response.json().then(function (body) {
-      result.textContent = body.reference;
-      form.querySelector("[name=title]").value = "";
-      form.querySelector("[name=company_name]").value = "";
+      form.reset(); // back to the defaults: the next item is not given this one's kind or network
+      const box = document.getElementById("duplicates");
+      if (box) box.replaceChildren();
+      showResult(result, body.message || body.reference, body.url, "text-success");
+      result.dataset.reference = body.reference;
       form.querySelector("[name=title]").focus();
       saves += 1;
       poll();
     });
   }
+
+  function showResult(place, message, url, style) {
+    place.className = "col-12 small " + style;
+    place.replaceChildren(document.createTextNode(message + " "));
+    if (url) {
+      const link = document.createElement("a");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = place.dataset.open || "↗";
+      place.append(link);
+    }
+  }
+
+  function answerOf(response) {
+    const type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") === -1) {
+      return Promise.resolve({ message: String(response.status) });
+    }
+    return response.json().then((body) => body.error || { message: String(response.status) });
+  }
+
+  // Typing a new title or company after a duplicate warning asks again.
+  document.addEventListener("input", function (event) {
+    const form = event.target.form;
+    if (!form || form.id !== "quick-add" || event.target.type === "hidden") return;
+    const again = form.querySelector("[name=allow_duplicate]");
+    if (again && again.value) {
+      again.value = "";
+    }
+  });
 
   document.addEventListener("change", function (event) {
     const form = event.target.closest("form.attendance-form");

@@ -182,7 +182,26 @@ def possible_duplicates(
         seen = {i.id for i in same_company}
         needed = 2 if len(stems) >= 3 else 1
         similar = [row[0] for row in rows if row[0].id not in seen and row[1] >= needed]
-    return {"same_company": same_company, "similar": similar}
+    company = None
+    if key:
+        company = db.session.scalar(select(Company).where(Company.name_key == key))
+    return {"same_company": same_company, "similar": similar, "company": company}
+
+
+def same_open_item(user: User, company: Company, title: str) -> Item | None:
+    """An open item of ``company`` that ``user`` may see and whose title equals ``title``.
+
+    Titles are compared as people type them: case and spacing do not count.
+    """
+    wanted = " ".join(title.split()).casefold()
+    candidates = db.session.scalars(
+        select(Item).where(
+            Item.company_id == company.id,
+            Item.status.in_(ItemStatus.open_statuses()),
+            visible_clause(user),
+        )
+    )
+    return next((i for i in candidates if " ".join(i.title.split()).casefold() == wanted), None)
 
 
 def changes_since(item: Item, version: int | None) -> list[Activity]:

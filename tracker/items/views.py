@@ -105,13 +105,13 @@ def _company_and_contact(form: ItemForm):
 
 def _create_values(form: ItemForm) -> dict:
     company, contact = _company_and_contact(form)
-    reporting = form.reporting_network.data if current_user.is_admin else current_user.network_id
+    chosen = db.session.get(Network, form.reporting_network.data or 0)
     return dict(
         title=form.title.data,
         kind=ItemKind(form.kind.data),
         company=company,
         contact=contact,
-        reporting_network=db.session.get(Network, reporting) if reporting else None,
+        reporting_network=services.reporting_network_for(current_user, chosen),
         responsible_network=(
             db.session.get(Network, form.responsible_network.data)
             if form.responsible_network.data

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from tracker.auth.services import managers_of
 from tracker.auth.views import safe_next
 from tracker.db import begin_writing, db, reads_first
-from tracker.exceptions import ConflictError, ServiceError
+from tracker.exceptions import ConflictError, DuplicateSuspected, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
 from tracker.items.models import ItemKind
@@ -30,18 +30,24 @@ def _is_fetch() -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+def _quick_form() -> QuickAddForm:
+    """The quick-add form; who has no network of their own says which network reports."""
+    form = QuickAddForm()
+    form.responsible_network.choices = live_render.network_options(_("not yet decided"))
+    form.reporting_network.choices = live_render.network_options("—")
+    return form
+
+
 @bp.get("/<int:meeting_id>/live")
 @login_required
 def live(meeting_id: int):
     """The one page for the whole call: attendance, agenda, outcomes, tasks, quick-add."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    quick = QuickAddForm()
-    quick.responsible_network.choices = live_render.network_options(_("not yet decided"))
     return render_template(
         "meetings/live.html",
         meeting=meeting,
         can_run=live_render.can_run(),
-        quick_form=quick,
+        quick_form=_quick_form(),
         agenda=live_render.whole_agenda(meeting),
     )
 
@@ -248,25 +254,54 @@ def add_task(entry_id: int):
 def quick_add(meeting_id: int):
     """Register an item raised in the meeting; it appears on the agenda at once."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    form = QuickAddForm()
-    form.responsible_network.choices = live_render.network_options("—")
+    form = _quick_form()
     if not form.validate_on_submit():
         return _error(_("A new item needs a title and a company."), 400)
     begin_writing()
-    item = outcomes.quick_add(
-        meeting,
-        actor=current_user,
-        title=form.title.data,
-        company_name=form.company_name.data,
-        kind=ItemKind(form.kind.data),
-        responsible_network=db.session.get(Network, form.responsible_network.data or 0),
-    )
-    reference, item_id, meeting_id = item.reference, item.id, meeting.id  # before the commit
+    try:
+        item = outcomes.quick_add(
+            meeting,
+            actor=current_user,
+            title=form.title.data,
+            company_name=form.company_name.data,
+            kind=ItemKind(form.kind.data),
+            responsible_network=db.session.get(Network, form.responsible_network.data or 0),
+            reporting_network=db.session.get(Network, form.reporting_network.data or 0),
+            allow_duplicate=form.allow_duplicate.data == "y",
+        )
+    except DuplicateSuspected as exc:
+        db.session.rollback()
+        return _duplicate(exc, meeting, form)
+    answer = dict(reference=item.reference, id=item.id, company=item.company.name)
     db.session.commit()
     if _is_fetch():
-        return jsonify(reference=reference, id=item_id)
-    flash(_("Item %(ref)s was created.", ref=reference), "success")
+        answer["message"] = _("%(ref)s added (%(company)s).", ref=answer["reference"],
+                              company=answer["company"])
+        answer["url"] = url_for("items.detail", item_id=answer["id"])
+        return jsonify(answer)
+    flash(_("Item %(ref)s was created.", ref=answer["reference"]), "success")
     return redirect(url_for("meetings.live", meeting_id=meeting_id))
+
+
+def _duplicate(exc: DuplicateSuspected, meeting: Meeting, form: QuickAddForm):
+    """Answer a quick-add that would repeat an open item: say which, ask to send again.
+
+    Without the page's script the live page comes back with the input and the second yes set.
+    """
+    if _is_fetch():
+        url = url_for("items.detail", item_id=exc.item_id)
+        error = dict(status=409, message=exc.message, duplicate=exc.reference, url=url)
+        return jsonify(error=error), 409
+    flash(exc.message, "warning")
+    form.allow_duplicate.data = "y"
+    page = render_template(
+        "meetings/live.html",
+        meeting=meeting,
+        can_run=live_render.can_run(),
+        quick_form=form,
+        agenda=live_render.whole_agenda(meeting),
+    )
+    return page, 409
 
 
 @bp.get("/tasks")
