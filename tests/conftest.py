@@ -3,15 +3,20 @@
 The suite runs on SQLite by default and on PostgreSQL when TRACKER_TEST_DATABASE_URL is set.
 The schema is built once per session through the Alembic migrations; each test starts with
 empty tables.
+
+``--clock=2026-12-31T23:30:00+01:00`` (or TRACKER_TEST_CLOCK) runs the whole session at that
+moment, the clock ticking on from there: the tests, the app and its server threads all read
+it. A test about a fixed date fixes the clock too, with ``@pytest.mark.time_machine(...)``.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -29,6 +34,37 @@ from tracker.topics.models import Topic
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TRACKER_TEST_CLOCK") or None,
+        help="run the session at this moment, ISO 8601 with offset (2026-12-10T10:30+01:00);"
+        " the clock ticks on from there. Default: TRACKER_TEST_CLOCK, else the real clock.",
+    )
+
+
+def _session_clock(config) -> datetime | None:
+    value = config.getoption("clock")
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise pytest.UsageError(f"--clock needs an ISO 8601 moment with offset, not {value!r}")
+    return moment
+
+
+def pytest_configure(config):
+    # Started before collection, so module-level moments (NOW = ...) are read there too.
+    moment = _session_clock(config)
+    if moment is not None:
+        travel = time_machine.travel(moment, tick=True)
+        travel.start()
+        config.add_cleanup(travel.stop)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -262,7 +298,11 @@ def today():
 
 def pytest_report_header(config):
     url = os.environ.get("TRACKER_TEST_DATABASE_URL")
-    return f"database: {url.split('@')[-1] if url else 'SQLite (temporary file)'}"
+    moment = _session_clock(config)
+    return [
+        f"database: {url.split('@')[-1] if url else 'SQLite (temporary file)'}",
+        f"clock: {moment.isoformat() + ' (ticking)' if moment else 'real'}",
+    ]
 
 
 __all__ = ["PASSWORD", "date"]

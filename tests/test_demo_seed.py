@@ -27,6 +27,8 @@ from tracker.search.services import item_match
 from tracker.topics.models import Topic
 
 TODAY = "2026-11-23"
+# The data set is seeded on the morning of its anchor date, after its last event (07:00).
+pytestmark = pytest.mark.time_machine(datetime.fromisoformat("2026-11-23T08:00:00+01:00"))
 
 
 def seed(runner, *args: str):
