@@ -223,3 +223,55 @@ def test_accepting_in_meeting_uses_item_rules(world, make_item):
     item = make_item(actor=world["manager"], responsible_network=world["b"])
     lifecycle.perform(item, "accept", actor=world["manager_b"], expected_version=item.version)
     assert item.assignee == world["manager_b"]
+
+
+def _carried(world, item, count=0):
+    from tracker.meetings.models import AgendaEntry
+
+    db.session.add(
+        AgendaEntry(
+            meeting=world["previous"],
+            kind=EntryKind.ITEM,
+            item=item,
+            reason=EntryReason.NEW,
+            carry_over_count=count,
+            position=10,
+        )
+    )
+    db.session.commit()
+
+
+def test_flag_names_the_reason_and_carry_over_counter_stays(world, make_item):
+    item = _old_item(make_item, world, title="Vorgemerkt")
+    item.for_next_meeting = True
+    _carried(world, item)
+    agenda.prepare_agenda(world["meeting"], actor=world["manager"])
+    entry = next(e for e in world["meeting"].entries if e.item_id == item.id)
+    assert (entry.reason, entry.carry_over_count) == (EntryReason.FLAGGED, 1)
+
+
+def test_refresh_tells_when_a_handoff_was_accepted_meanwhile(world, make_item):
+    item = _old_item(make_item, world, title="Angeboten", responsible_network=world["b"])
+    agenda.prepare_agenda(world["meeting"], actor=world["manager"])
+    lifecycle.perform(item, "accept", actor=world["manager_b"], expected_version=item.version)
+    agenda.prepare_agenda(world["meeting"], actor=world["manager"])
+    assert _reasons(world["meeting"]) == {"Angeboten": EntryReason.LAPSED}
+
+
+def test_refresh_gives_a_newly_flagged_entry_its_reason(world, make_item):
+    item = _old_item(make_item, world, title="Offen")
+    _carried(world, item)
+    agenda.prepare_agenda(world["meeting"], actor=world["manager"])
+    item.for_next_meeting = True
+    agenda.prepare_agenda(world["meeting"], actor=world["manager"])
+    assert _reasons(world["meeting"]) == {"Offen": EntryReason.FLAGGED}
+
+
+def test_agenda_page_says_einmal_vertagt_once(world, make_item, client, login):
+    item = _old_item(make_item, world, title="Offen")
+    _carried(world, item)
+    agenda.prepare_agenda(world["meeting"], actor=world["manager"])
+    db.session.commit()
+    login(world["manager"])
+    page = client.get(f"/meetings/{world['meeting'].id}").text
+    assert page.count("vertagt") == 1 and "einmal vertagt" in page

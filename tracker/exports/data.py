@@ -42,6 +42,8 @@ class Point:
     note: str = ""
     decision: str = ""
     tasks: tuple[TaskLine, ...] = ()
+    note_label: str = ""
+    decision_label: str = ""
 
     @property
     def facts(self) -> list[str]:

@@ -153,7 +153,7 @@ def _outcome_table(document: DocxDocument, point: Point, labels: Labels) -> Tabl
     rows = max(1, len(point.tasks))
     table = document.add_table(rows=rows + 1, cols=4)
     table.style = "Table Grid"
-    headings = (labels.decision, labels.task, labels.owner, labels.due)
+    headings = (point.decision_label, labels.task, labels.owner, labels.due)
     for cell, text in zip(table.rows[0].cells, headings, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     table.cell(1, 0).text = point.decision.strip()
@@ -174,7 +174,7 @@ def _minutes(document: DocxDocument, point: Point, labels: Labels) -> None:
         )
         state.bold, state.font.size = not point.discussed, Pt(8.5)
     if point.note.strip():
-        _line(document, labels.outcome, point.note.strip())
+        _line(document, point.note_label, point.note.strip())
     if point.decision.strip() or point.tasks:
         _outcome_table(document, point, labels)
 

@@ -42,9 +42,9 @@ def _outcome(point: Point, labels: Labels) -> list[str]:
     state = labels.discussed if point.discussed else labels.not_discussed
     lines = [] if point.standing else [f"_{state}_", ""]
     if point.note.strip():
-        lines += [f"{labels.outcome}: {point.note.strip()}", ""]
+        lines += [f"{point.note_label}: {point.note.strip()}", ""]
     if point.decision.strip():
-        lines += [f"**{labels.decision}:** {point.decision.strip()}", ""]
+        lines += [f"**{point.decision_label}:** {point.decision.strip()}", ""]
     if point.tasks:
         lines += [_task(task, labels) for task in point.tasks] + [""]
     return lines

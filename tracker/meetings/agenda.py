@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from tracker.auth.models import User
 from tracker.db import db, utcnow
@@ -21,7 +21,7 @@ from tracker.meetings.models import (
     MeetingStatus,
 )
 from tracker.meetings.permissions import require_open, require_run
-from tracker.meetings.services import local_date, roll_call, touch
+from tracker.meetings.services import local_date, roll_call, touch, touch_entries
 from tracker.versioning import check_version, flush_or_conflict
 
 OPEN = ItemStatus.open_statuses()
@@ -84,60 +84,75 @@ def _carry_overs(previous: Meeting | None) -> list[Candidate]:
     return found
 
 
-def _item_rules(meeting: Meeting, previous: Meeting | None) -> list[tuple]:
-    day = local_date(meeting)
-    since = _new_since(meeting, previous)
+# The most specific reason first: a carry-over names the reason only when no other rule
+# applies; its counter and "last discussed on" stay on the entry either way.
+PRECEDENCE = (
+    EntryReason.NEW,
+    EntryReason.FOLLOW_UP,
+    EntryReason.FLAGGED,
+    EntryReason.HANDOFF,
+    EntryReason.CARRY_OVER,
+)
+
+
+def reason_for(item, *, since: datetime, day: date, carried: bool) -> EntryReason | None:
+    """Why ``item`` belongs on the agenda of a meeting on ``day``; None when no rule applies.
+
+    ``item`` needs ``created_at``, ``status``, ``follow_up_date`` and ``for_next_meeting``
+    (an ``Item`` or a row with those columns); ``since`` is when "new" begins, ``carried``
+    whether the previous meeting left it undiscussed.
+    """
+    is_open = item.status in OPEN
+    if item.created_at >= since:
+        return EntryReason.NEW
+    if is_open and item.follow_up_date is not None and item.follow_up_date <= day:
+        return EntryReason.FOLLOW_UP
+    if is_open and item.for_next_meeting:
+        return EntryReason.FLAGGED
+    if item.status == ItemStatus.ASSIGNED:
+        return EntryReason.HANDOFF
+    if is_open and carried:
+        return EntryReason.CARRY_OVER
+    return None
+
+
+def _qualifying(since: datetime, day: date) -> list:
+    """The SQL side of ``reason_for`` without the carry-over (rules 2, 3, 5 and 6)."""
     return [
-        (EntryReason.NEW, Item.created_at >= since, lambda i: i.created_at >= since),
-        (
-            EntryReason.FOLLOW_UP,
-            Item.status.in_(OPEN) & (Item.follow_up_date <= day),
-            lambda i: i.is_open and i.follow_up_date is not None and i.follow_up_date <= day,
-        ),
-        (
-            EntryReason.FLAGGED,
-            Item.status.in_(OPEN) & Item.for_next_meeting.is_(True),
-            lambda i: i.is_open and i.for_next_meeting,
-        ),
-        (
-            EntryReason.HANDOFF,
-            Item.status == ItemStatus.ASSIGNED,
-            lambda i: i.status is ItemStatus.ASSIGNED,
-        ),
+        Item.created_at >= since,
+        Item.status.in_(OPEN) & (Item.follow_up_date <= day),
+        Item.status.in_(OPEN) & Item.for_next_meeting.is_(True),
+        Item.status == ItemStatus.ASSIGNED,
     ]
 
 
 def candidates(meeting: Meeting) -> list[Candidate]:
-    """Everything that qualifies for the agenda now, each once, under its first rule."""
+    """Everything that qualifies for the agenda now, each once, under its reason."""
     previous = previous_meeting(meeting)
-    rules = _item_rules(meeting, previous)
+    since, day = _new_since(meeting, previous), local_date(meeting)
     carried = _carry_overs(previous)
     carried_items = {c.item.id: c for c in carried if c.item is not None}
-    items = db.session.scalars(
-        select(Item).where(or_(*(condition for _r, condition, _t in rules))).order_by(Item.id)
-    ).all()
-    found: dict[object, Candidate] = {}
-    for reason, _condition, test in rules[:2]:  # rules 2 and 3 come before the carry-over
-        for item in items:
-            if item.id not in found and test(item):
-                found[item.id] = _with_history(Candidate(reason, item), carried_items)
-    for candidate in carried:
-        found.setdefault(
-            candidate.item.id if candidate.item else ("free", candidate.title), candidate
-        )
-    for reason, _condition, test in rules[2:]:
-        for item in items:
-            if item.id not in found and test(item):
-                found[item.id] = Candidate(reason, item)
-    return list(found.values())
+    pool = {
+        item.id: item
+        for item in db.session.scalars(select(Item).where(or_(*_qualifying(since, day))))
+    }
+    for item_id, candidate in carried_items.items():
+        pool.setdefault(item_id, candidate.item)
+    found = []
+    for item in pool.values():
+        history = carried_items.get(item.id)
+        reason = reason_for(item, since=since, day=day, carried=history is not None)
+        if reason is not None:
+            found.append(_with_history(Candidate(reason, item), history))
+    found.sort(key=lambda c: (PRECEDENCE.index(c.reason), c.item.id))
+    return found + [c for c in carried if c.item is None]
 
 
-def _with_history(candidate: Candidate, carried: dict[int, Candidate]) -> Candidate:
-    """Keep the carry-over counter of an item that also qualifies under an earlier rule."""
-    earlier = carried.get(candidate.item.id)
-    if earlier is not None:
-        candidate.carry_over_count = earlier.carry_over_count
-        candidate.last_discussed_on = earlier.last_discussed_on
+def _with_history(candidate: Candidate, carried: Candidate | None) -> Candidate:
+    """Keep the carry-over counter of an item whatever its reason now."""
+    if carried is not None:
+        candidate.carry_over_count = carried.carry_over_count
+        candidate.last_discussed_on = carried.last_discussed_on
     return candidate
 
 
@@ -205,6 +220,7 @@ def prepare_agenda(meeting: Meeting, *, actor: User) -> list[AgendaEntry]:
                 )
             )
     found = candidates(meeting)
+    _refresh_reasons(meeting, ordered, {c.item.id: c.reason for c in found if c.item})
     history = last_discussed([c.item.id for c in found if c.item is not None])
     for candidate in found:
         if candidate.item is not None:
@@ -230,6 +246,35 @@ def prepare_agenda(meeting: Meeting, *, actor: User) -> list[AgendaEntry]:
     db.session.flush()
     touch(meeting)
     return added
+
+
+def _refresh_reasons(
+    meeting: Meeting, entries: list[AgendaEntry], reasons: dict[int, EntryReason]
+) -> None:
+    """Give each prepared item entry the reason that applies now, LAPSED when none does.
+
+    An UPDATE rather than an ORM change: the entry's version stays, so nobody's open outcome
+    form turns stale over it; the live pages get the entries through their revision.
+    """
+    changed: dict[EntryReason, list[int]] = {}
+    for entry in entries:
+        if entry.kind is not EntryKind.ITEM or entry.reason is EntryReason.MANUAL:
+            continue
+        reason = reasons.get(entry.item_id, EntryReason.LAPSED)
+        if entry.reason is not reason:
+            changed.setdefault(reason, []).append(entry.id)
+    for reason, ids in changed.items():
+        db.session.execute(
+            update(AgendaEntry)
+            .where(AgendaEntry.id.in_(ids))
+            .values(reason=reason, updated_at=AgendaEntry.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        for entry in entries:
+            if entry.id in ids:
+                db.session.expire(entry, ["reason"])
+    if changed:
+        touch_entries(meeting.id, [i for ids in changed.values() for i in ids])
 
 
 def last_discussed(item_ids: list[int]) -> dict[int, date]:

@@ -30,7 +30,6 @@ from tracker.items.models import Item
 from tracker.items.permissions import can_view
 from tracker.meetings.models import (
     AgendaEntry,
-    Attendance,
     EntryKind,
     EntryReason,
     Meeting,
@@ -38,7 +37,7 @@ from tracker.meetings.models import (
     MeetingStatus,
     Task,
 )
-from tracker.meetings.services import next_occurrence
+from tracker.meetings.services import attendance_of, next_occurrence
 
 CANCELLED = MeetingStatus.CANCELLED
 SHORT_DATE = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
@@ -104,14 +103,9 @@ def _load_entries(meeting: Meeting) -> list[AgendaEntry]:
 
 
 def _attendance(meeting: Meeting) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    rows = db.session.scalars(
-        select(Attendance)
-        .where(Attendance.meeting_id == meeting.id)
-        .options(joinedload(Attendance.network))
-    ).all()
-    rows = sorted(rows, key=lambda a: (a.network.roll_call_position, a.network.short_name))
-    present = tuple(a.network.short_name for a in rows if a.present)
-    return present, tuple(a.network.short_name for a in rows if not a.present)
+    attendance = attendance_of(meeting)
+    present = tuple(p.network.short_name for p in attendance if p.present)
+    return present, tuple(p.network.short_name for p in attendance if not p.present)
 
 
 def _history(entry: AgendaEntry) -> dict:
@@ -149,11 +143,19 @@ def _content(entry: AgendaEntry, viewer: User) -> dict:
 
 
 def _outcome(entry: AgendaEntry) -> dict:
+    """What the TOP produced. An undiscussed TOP's note and decision were prepared, not made."""
     tasks = tuple(
         TaskLine(t.title, t.owner.name, t.due_date, short_date(t.due_date), t.done_at is not None)
         for t in entry.tasks
     )
-    return {"note": entry.note, "decision": entry.decision, "tasks": tasks}
+    held = entry.discussed or entry.kind is EntryKind.STANDING
+    return {
+        "note": entry.note,
+        "decision": entry.decision,
+        "tasks": tasks,
+        "note_label": _("Outcome") if held else _("Note"),
+        "decision_label": _("Decision") if held else _("Proposed decision"),
+    }
 
 
 def _point(number: int, entry: AgendaEntry, viewer: User, kind: DocumentKind) -> Point:

@@ -18,7 +18,9 @@ from tracker.items import services as items
 from tracker.items import timeline
 from tracker.items.models import ActivityKind, Item, ItemKind, ItemSource
 from tracker.items.permissions import can_view
+from tracker.meetings import services
 from tracker.meetings.agenda import add_item_entry
+from tracker.meetings.documents import short_date
 from tracker.meetings.models import (
     AgendaEntry,
     Attendance,
@@ -28,7 +30,7 @@ from tracker.meetings.models import (
     Task,
 )
 from tracker.meetings.permissions import require_open, require_run
-from tracker.meetings.services import ensure_next_meeting, touch, touch_entries
+from tracker.meetings.services import Presence, ensure_next_meeting, touch, touch_entries
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
 
@@ -188,13 +190,14 @@ def close_meeting(meeting: Meeting, *, actor: User) -> Meeting | None:
     """Freeze the minutes, defer absent networks' entries, record outcomes in the items."""
     require_run(actor)
     require_open(meeting)
-    absent = {a.network_id for a in meeting.attendance if not a.present}
+    attendance = _freeze_attendance(meeting)
+    absent = {p.network.id for p in attendance if not p.present}
     for entry in meeting.entries:
         if entry.removed:
             continue
         if not entry.discussed and entry.network_id in absent:
             entry.deferred = True
-        if entry.discussed and entry.item is not None:
+        if entry.item is not None and (entry.discussed or entry.tasks):
             timeline.record(
                 entry.item,
                 actor,
@@ -203,8 +206,8 @@ def close_meeting(meeting: Meeting, *, actor: User) -> Meeting | None:
                 item_version=entry.item.version,
                 meeting_id=meeting.id,
             )
-            if entry.item.for_next_meeting:
-                entry.item.for_next_meeting = False
+        if entry.discussed and entry.item is not None and entry.item.for_next_meeting:
+            entry.item.for_next_meeting = False
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = utcnow()
     db.session.flush()
@@ -212,12 +215,37 @@ def close_meeting(meeting: Meeting, *, actor: User) -> Meeting | None:
     return ensure_next_meeting(meeting.series)
 
 
+def _freeze_attendance(meeting: Meeting) -> list[Presence]:
+    """Store every participant's presence, so that the minutes keep who was there."""
+    attendance = services.attendance_of(meeting)
+    stored = {a.network_id: a for a in meeting.attendance}
+    for presence in attendance:
+        if presence.network.id not in stored:
+            meeting.attendance.append(Attendance(network=presence.network, present=True))
+    return attendance
+
+
 def _outcome(entry: AgendaEntry) -> str:
+    """The entry's note, decision and tasks (owner, due date) as the item's timeline shows them."""
     parts = [
-        entry.note.strip(),
-        entry.decision.strip() and _("Decision: %(text)s", text=entry.decision.strip()),
+        entry.discussed and entry.note.strip(),
+        entry.discussed
+        and entry.decision.strip()
+        and _("Decision: %(text)s", text=entry.decision.strip()),
+        "\n".join(_task_line(task) for task in entry.tasks),
     ]
     return "\n\n".join(p for p in parts if p)
+
+
+def _task_line(task: Task) -> str:
+    if task.due_date is None:
+        return _("Task: %(title)s – %(owner)s", title=task.title, owner=task.owner.name)
+    return _(
+        "Task: %(title)s – %(owner)s – due %(date)s",
+        title=task.title,
+        owner=task.owner.name,
+        date=short_date(task.due_date),
+    )
 
 
 def open_tasks(user: User) -> list[Task]:
@@ -295,14 +323,6 @@ def layout_key(meeting: Meeting, layout: Iterable[tuple[int, EntryKind, int | No
     """
     shape = ";".join(f"{id_}:{kind.value}:{network_id or ''}" for id_, kind, network_id in layout)
     return _digest(f"{meeting.status.value}|{shape}")
-
-
-def attendance_of(meeting: Meeting) -> dict[int, bool]:
-    """Which networks are marked present (True) or absent (False) in the meeting."""
-    rows = db.session.execute(
-        select(Attendance.network_id, Attendance.present).where(Attendance.meeting_id == meeting.id)
-    )
-    return {network_id: present for network_id, present in rows}
 
 
 def attendance_key(present: dict[int, bool]) -> str:

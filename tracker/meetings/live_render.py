@@ -102,12 +102,13 @@ def entries_context(meeting: Meeting) -> dict:
 def agenda_context(meeting: Meeting) -> dict:
     """What the whole agenda fragment needs, loaded with a fixed set of queries."""
     visible = outcomes.agenda_entries(meeting)
-    present = outcomes.attendance_of(meeting)
+    attendance = services.attendance_of(meeting)
+    present = {p.network.id: p.present for p in attendance}
     layout = [(e.id, e.kind, e.network_id) for e in visible]
     return dict(
         entries_context(meeting),
         entries=visible,
-        roll_call=services.roll_call(meeting.series),
+        roll_call=[p.network for p in attendance],
         present=present,
         layout_key=outcomes.layout_key(meeting, layout),
         attendance_key=outcomes.attendance_key(present),
@@ -115,24 +116,25 @@ def agenda_context(meeting: Meeting) -> dict:
 
 
 def changes_context(
-    meeting: Meeting, since: int, layout: str | None, attendance: str | None
+    meeting: Meeting, since: int, layout: str | None, attendance_seen: str | None
 ) -> dict | None:
     """Only what changed after revision ``since``; None when the agenda's shape changed.
 
-    ``layout`` and ``attendance`` are the keys of what the page shows. Entries added,
+    ``layout`` and ``attendance_seen`` are the keys of what the page shows. Entries added,
     removed or moved, or a new meeting status, change the layout: that needs the whole agenda.
     """
     shape = outcomes.agenda_layout(meeting)
     if since > meeting.revision or layout != outcomes.layout_key(meeting, shape):
         return None
-    present = outcomes.attendance_of(meeting)
+    attendance = services.attendance_of(meeting)
+    present = {p.network.id: p.present for p in attendance}
     key = outcomes.attendance_key(present)
     changed = outcomes.agenda_entries(meeting, changed_after=since)
     return dict(
         entries_context(meeting) if changed else dict(meeting=meeting, can_run=can_run()),
         changes=changed,
         tops={entry_id: top for top, (entry_id, *_rest) in enumerate(shape, start=1)},
-        roll_call=None if attendance == key else services.roll_call(meeting.series),
+        roll_call=None if attendance_seen == key else [p.network for p in attendance],
         present=present,
         layout_key=layout,
         attendance_key=key,

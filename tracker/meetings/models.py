@@ -46,7 +46,11 @@ class EntryKind(LabelledEnum):
 
 
 class EntryReason(LabelledEnum):
-    """Why an entry is on the agenda: the rules of DESIGN.md 4, in their order."""
+    """Why an entry is on the agenda: the rules of DESIGN.md 4, in their order.
+
+    ``LAPSED``: the item qualified when it was put on the agenda, and no rule applies any
+    more (a hand-off accepted, a follow-up moved on); a refresh keeps the entry.
+    """
 
     STANDING = "standing"
     NEW = "new"
@@ -55,6 +59,7 @@ class EntryReason(LabelledEnum):
     FLAGGED = "flagged"
     HANDOFF = "handoff"
     MANUAL = "manual"
+    LAPSED = "lapsed"
 
     @classmethod
     def labels(cls) -> dict:
@@ -66,6 +71,7 @@ class EntryReason(LabelledEnum):
             cls.FLAGGED: _l("flagged for this meeting"),
             cls.HANDOFF: _l("hand-off awaiting acceptance"),
             cls.MANUAL: _l("added by hand"),
+            cls.LAPSED: _l("reason no longer applies"),
         }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -16,6 +17,7 @@ from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFa
 from tracker.i18n import _
 from tracker.meetings.models import (
     AgendaEntry,
+    Attendance,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -203,6 +205,45 @@ def roll_call(series: MeetingSeries) -> list[Network]:
             .order_by(Network.roll_call_position, Network.short_name)
         )
     )
+
+
+@dataclass(frozen=True)
+class Presence:
+    network: Network
+    present: bool
+
+
+def attendance_of(meeting: Meeting) -> list[Presence]:
+    """Every participating network in roll-call order: present unless marked absent.
+
+    The participants are the series' active networks (see ``roll_call``; for a closed
+    meeting those that existed when it closed) and any network whose attendance was
+    recorded. While the meeting runs only changed boxes are stored; closing stores them all.
+    """
+    called = series_networks.c
+    has_roll_call = select(called.network_id).where(called.series_id == meeting.series_id).exists()
+    participates = Network.active & or_(called.series_id.is_not(None), ~has_roll_call)
+    if meeting.closed_at is not None:
+        participates &= Network.created_at <= meeting.closed_at
+    rows = db.session.execute(
+        select(Network, Attendance.present)
+        .outerjoin(
+            series_networks,
+            (called.network_id == Network.id) & (called.series_id == meeting.series_id),
+        )
+        .outerjoin(
+            Attendance,
+            (Attendance.network_id == Network.id) & (Attendance.meeting_id == meeting.id),
+        )
+        .where(Attendance.present.is_not(None) | participates)
+        .order_by(
+            called.position.is_(None),
+            called.position,
+            Network.roll_call_position,
+            Network.short_name,
+        )
+    )
+    return [Presence(network, present is not False) for network, present in rows]
 
 
 def move_meeting(
