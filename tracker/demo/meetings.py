@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from tracker.db import db
 from tracker.demo.bulk import insert_rows, sync_sequences
 from tracker.demo.clock import MEETING_MINUTES, MEETING_START, MEETING_WEEKDAY, Clock
 from tracker.items.models import Activity, ActivityKind, Item, ItemStatus
+from tracker.meetings.agenda import PRECEDENCE, reason_for
 from tracker.meetings.models import (
     AgendaEntry,
     Attendance,
@@ -75,7 +76,13 @@ def seed_meetings(rng: random.Random, clock: Clock, count: int) -> dict[str, int
     managers = db.session.scalars(select(User.id).where(User.role == UserRole.MANAGER)).all()
     items = db.session.execute(
         select(
-            Item.id, Item.responsible_network_id, Item.created_at, Item.status, Item.version
+            Item.id,
+            Item.responsible_network_id,
+            Item.created_at,
+            Item.status,
+            Item.version,
+            Item.follow_up_date,
+            Item.for_next_meeting,
         ).order_by(Item.created_at)
     ).all()
     insert_rows(
@@ -101,11 +108,13 @@ def seed_meetings(rng: random.Random, clock: Clock, count: int) -> dict[str, int
         series_networks,
         [{"series_id": ids.series, "network_id": n, "position": i} for i, n in enumerate(networks)],
     )
-    rows = _Rows()
+    rows, history = _Rows(), _History()
     days = _meeting_days(clock, count)
+    history.since = clock.at(days[0], MEETING_START) - timedelta(days=7)
     for day in days:
-        _held_meeting(rng, clock, ids, rows, day, networks, managers, items)
-    _next_meeting(clock, ids, rows, days[-1] + timedelta(days=7) if days else clock.today, items)
+        _held_meeting(rng, clock, ids, rows, history, day, networks, managers, items)
+    next_day = days[-1] + timedelta(days=7)
+    _next_meeting(clock, ids, rows, history, next_day, items)
     for table, table_rows in rows.tables():
         insert_rows(table, table_rows)
     sync_sequences(
@@ -169,23 +178,56 @@ def _meeting_row(clock: Clock, ids: Ids, day, status: MeetingStatus, revision: i
     }
 
 
-def _held_meeting(rng, clock, ids, rows, day, networks, managers, items) -> None:
+@dataclass
+class _History:
+    """What the agenda rules need to know of the meetings seeded so far."""
+
+    since: datetime = datetime.min.replace(tzinfo=UTC)  # "new" begins: the last close
+    carried: dict = field(default_factory=dict)  # item id -> its next carry-over count
+    discussed_on: dict = field(default_factory=dict)  # item id -> date last discussed
+
+    def agenda(self, items, day, limit: int | None = None) -> list[tuple]:
+        """The items that qualify for a meeting on ``day``, as (item, reason), best first."""
+        found = []
+        for item in items:
+            carried = item.id in self.carried
+            reason = reason_for(item, since=self.since, day=day, carried=carried)
+            if reason is not None:
+                found.append((item, reason))
+        found.sort(key=lambda pair: (PRECEDENCE.index(pair[1]), -pair[0].id))
+        return found[:limit]
+
+
+def _held_meeting(rng, clock, ids, rows, history, day, networks, managers, items) -> None:
     cancelled = rng.random() < 0.03
     status = MeetingStatus.CANCELLED if cancelled else MeetingStatus.CLOSED
     rows.meetings.append(_meeting_row(clock, ids, day, status, revision=2))
     if not cancelled:
         start = clock.at(day, MEETING_START)
-        recent = [i for i in items[-4000:] if i.created_at < start] or []
-        chosen = rng.sample(recent, min(len(recent), rng.randint(12, 30)))
-        _entries(rng, ids, rows, chosen, start, clock, managers, held=True)
+        absent = {n for n in networks if rng.random() >= 0.9}
         rows.attendance.extend(
-            {"meeting_id": ids.meeting, "network_id": n, "present": rng.random() < 0.9}
+            {"meeting_id": ids.meeting, "network_id": n, "present": n not in absent}
             for n in networks
         )
+        by_id = {i.id: i for i in items[-4000:] if i.created_at < start}
+        carried = [by_id[i] for i in history.carried if i in by_id]
+        others = [i for i in by_id.values() if i.id not in history.carried]
+        chosen = carried + rng.sample(others, min(len(others), rng.randint(12, 30)))
+        agenda = [(i, _past_reason(i, history, day)) for i in chosen]
+        _entries(rng, ids, rows, history, agenda, start, clock, managers, absent)
+        history.since = start + timedelta(minutes=MEETING_MINUTES + 5)
     ids.meeting += 1
 
 
-def _entries(rng, ids, rows, chosen, start: datetime, clock, managers, held: bool) -> None:
+def _past_reason(item, history: _History, day) -> EntryReason:
+    """The reason by today's state of the item; a follow-up for an older one no rule names."""
+    reason = reason_for(item, since=history.since, day=day, carried=item.id in history.carried)
+    return reason or EntryReason.FOLLOW_UP
+
+
+def _entries(rng, ids, rows, history, agenda, start, clock, managers, absent=None) -> None:
+    """Standing topics around the items; a held meeting (``absent`` given) with outcomes."""
+    held = absent is not None
     position = 0
     for title in STANDING_START:
         position += 10
@@ -194,10 +236,12 @@ def _entries(rng, ids, rows, chosen, start: datetime, clock, managers, held: boo
                 ids, position, EntryKind.STANDING, EntryReason.STANDING, title=title, discussed=held
             )
         )
-    for item in sorted(chosen, key=lambda i: (i.responsible_network_id or 0, i.id)):
+    carried = {}
+    for item, reason in sorted(agenda, key=lambda p: (p[0].responsible_network_id or 0, p[0].id)):
         position += 10
-        discussed = held and rng.random() < 0.85
-        reason = rng.choice([EntryReason.NEW, EntryReason.FOLLOW_UP, EntryReason.HANDOFF])
+        deferred = held and item.responsible_network_id in absent
+        discussed = held and not deferred and rng.random() < 0.85
+        count = history.carried.get(item.id, 0)
         rows.entries.append(
             _entry(
                 ids,
@@ -207,13 +251,18 @@ def _entries(rng, ids, rows, chosen, start: datetime, clock, managers, held: boo
                 item_id=item.id,
                 network_id=item.responsible_network_id,
                 discussed=discussed,
+                deferred=deferred,
                 note=rng.choice(NOTES) if discussed else "",
                 decision=rng.choice(DECISIONS) if discussed and rng.random() < 0.6 else "",
-                carry_over_count=0 if discussed else rng.randint(0, 3),
+                carry_over_count=count,
+                last_discussed_on=history.discussed_on.get(item.id),
             )
         )
         if discussed:
             _discussed(rng, ids, rows, item, start, clock, managers)
+            history.discussed_on[item.id] = clock.local_date(start)
+        elif held and item.status in ItemStatus.open_statuses():
+            carried[item.id] = count + (0 if deferred else 1)  # as closing counts
     for title in STANDING_END:
         position += 10
         rows.entries.append(
@@ -221,6 +270,8 @@ def _entries(rng, ids, rows, chosen, start: datetime, clock, managers, held: boo
                 ids, position, EntryKind.STANDING, EntryReason.STANDING, title=title, discussed=held
             )
         )
+    if held:
+        history.carried = carried
 
 
 def _entry(ids: Ids, position: int, kind, reason, **values) -> dict:
@@ -288,12 +339,9 @@ def _discussed(rng, ids, rows, item, start: datetime, clock, managers) -> None:
         ids.task += 1
 
 
-def _next_meeting(clock: Clock, ids: Ids, rows: _Rows, day, items) -> None:
-    """The next meeting, planned, with a prepared agenda of the open items most due."""
+def _next_meeting(clock: Clock, ids: Ids, rows: _Rows, history: _History, day, items) -> None:
+    """The next meeting, planned, with a prepared agenda: the qualifying items most due."""
     rows.meetings.append(_meeting_row(clock, ids, day, MeetingStatus.PLANNED, revision=1))
-    open_items = [i for i in items if i.status in ItemStatus.open_statuses()]
-    chosen = open_items[-NEXT_AGENDA:]
-    _entries(
-        random.Random(0), ids, rows, chosen, clock.at(day, MEETING_START), clock, [], held=False
-    )
+    agenda = history.agenda(items, day, limit=NEXT_AGENDA)
+    _entries(random.Random(0), ids, rows, history, agenda, clock.at(day, MEETING_START), clock, [])
     ids.meeting += 1
