@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 
 from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import IntegerField, SelectChoice, widgets
+from wtforms.validators import Optional
 
 from tracker.db import db
 from tracker.exceptions import ConflictError, ServiceError
@@ -33,6 +34,19 @@ def int_or_none(value) -> int | None:
         return int(value) if value not in (None, "", "None") else None
     except (TypeError, ValueError):
         return None
+
+
+class VersionField(IntegerField):
+    """The hidden version a form was loaded with, read back as a number.
+
+    Services compare it with the record's integer ``version``: text would never match, and
+    every save would become a conflict. Every versioned form uses this one field.
+    """
+
+    widget = widgets.HiddenInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators or [Optional()], **kwargs)
 
 
 def set_version(form: FlaskForm, version: int) -> None:

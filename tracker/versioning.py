@@ -19,6 +19,9 @@ def _conflict(record: Any, expected_version: int | None) -> ConflictError:
 
 def check_version(record: Any, expected_version: int | None) -> None:
     """Raise ConflictError when ``record`` changed since the user loaded ``expected_version``."""
+    if not isinstance(expected_version, int | None):
+        # A version read as text never equals the number: every save would be a conflict.
+        raise TypeError(f"expected_version must be an int, not {type(expected_version).__name__}")
     if expected_version is not None and expected_version != record.version:
         raise _conflict(record, expected_version)
 

@@ -1,14 +1,15 @@
 """Admin forms for networks and topics (user forms live in auth.forms)."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField, widgets
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tracker.forms_support import VersionField
 from tracker.i18n import _l
 
 
 class NetworkForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=40)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -22,6 +23,6 @@ class NetworkForm(FlaskForm):
 
 
 class TopicForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     active = BooleanField(_l("Active"), default=True)

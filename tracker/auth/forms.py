@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from tracker.forms_support import options
+from tracker.forms_support import VersionField, options
 from tracker.i18n import _l
 
 
@@ -29,7 +29,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"))

@@ -1,14 +1,15 @@
 """Company and contact forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, StringField, TextAreaField, widgets
+from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from tracker.forms_support import VersionField
 from tracker.i18n import _l
 
 
 class CompanyForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
@@ -16,7 +17,7 @@ class CompanyForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     function = StringField(_l("Function"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])

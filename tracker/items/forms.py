@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.forms_support import int_or_none, options
+from tracker.forms_support import VersionField, int_or_none, options
 from tracker.i18n import _l
 from tracker.items.models import ItemKind, ItemSource, ItemStatus, Priority
 
@@ -27,7 +26,7 @@ class CheckboxListField(SelectMultipleField):
 
 
 class ItemForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(
         _l("Kind"), choices=options(ItemKind.choices()), default=ItemKind.REQUEST.value
@@ -66,13 +65,13 @@ class CommentForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
     follow_up_date = DateField(_l("Follow-up date"), validators=[Optional()])
 
 
 class HandOffForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     network = SelectField(
         _l("Hand off to"),
         coerce=int_or_none,

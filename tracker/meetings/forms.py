@@ -12,11 +12,10 @@ from wtforms import (
     StringField,
     TextAreaField,
     TimeField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from tracker.forms_support import int_or_none, options
+from tracker.forms_support import VersionField, int_or_none, options
 from tracker.i18n import _l
 from tracker.items.models import ItemKind
 
@@ -32,7 +31,7 @@ WEEKDAYS = [
 
 
 class SeriesForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     weekday = SelectField(_l("Weekday"), choices=options(WEEKDAYS), coerce=int, default=3)
     start_time = TimeField(_l("Start time"), validators=[DataRequired()])
@@ -62,14 +61,14 @@ class SeriesForm(FlaskForm):
 
 
 class MoveMeetingForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     starts_at = DateTimeLocalField(_l("New start (local time)"), validators=[DataRequired()])
 
 
 class VersionForm(FlaskForm):
     """A button that changes a versioned record."""
 
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
 
 
 class FreeTopicForm(FlaskForm):
@@ -85,14 +84,14 @@ class AddItemForm(FlaskForm):
 
 
 class EntryForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     discussed = BooleanField(_l("Discussed"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=20000)])
     decision = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=20000)])
 
 
 class EntryItemForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     action = StringField(validators=[Optional(), Length(max=20)])
     note = StringField(_l("Reason or resolution"), validators=[Optional(), Length(max=5000)])
     follow_up_date = DateField(_l("Follow-up date"), validators=[Optional()])
@@ -113,7 +112,7 @@ class TaskForm(FlaskForm):
 
 
 class TaskDueForm(FlaskForm):
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = VersionField()
     due_date = DateField(_l("Due"), validators=[Optional()])
 
 
