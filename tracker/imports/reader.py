@@ -7,6 +7,7 @@ import binascii
 import csv
 import io
 import warnings
+import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +17,13 @@ from tracker.i18n import _
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # leaves room for the base64 round trip in a 16 MiB request
 MAX_BLANK_XLSX_ROWS = 1000
+# Bounds that hold while a file is read, so that a small crafted file cannot make a large
+# table: an office register has a few dozen columns and cells of a few lines.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024  # all parts of the zip together, as declared in it
+SNIFF_CHARS = 64 * 1024
 DELIMITERS = ";,\t"
 BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
 
@@ -86,8 +94,9 @@ def _decode(data: bytes, encoding: str) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """Guess the separator with csv.Sniffer; fall back on the most frequent one in the header."""
-    sample = "\n".join(text.splitlines()[:20])
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    lines = text[:SNIFF_CHARS].splitlines()
+    sample = "\n".join(lines[:20])
+    first = next((line for line in lines if line.strip()), "")
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
@@ -103,11 +112,32 @@ def read_csv(text: str, encoding: str = "") -> Sheet:
     """Split CSV text into numbered rows; a quoted line break stays inside its row."""
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[Row] = []
     try:
-        rows = [(number, _trim(cells)) for number, cells in enumerate(reader, start=1)]
+        for number, cells in enumerate(reader, start=1):
+            rows.append((number, _bounded(number, _trim(cells))))
     except csv.Error as exc:
         raise ReadError(_("The CSV file cannot be read: %(error)s", error=str(exc))) from exc
     return Sheet(rows=rows, kind="csv", encoding=encoding, delimiter=delimiter)
+
+
+def _bounded(number: int, cells: list[Cell]) -> list[Cell]:
+    """Refuse a row past the limits of rows, columns and cell size, saying which."""
+    if number > MAX_ROWS:
+        raise ReadError(_("The file has more than %(max)d rows.", max=MAX_ROWS))
+    if len(cells) > MAX_COLUMNS:
+        raise ReadError(
+            _("Row %(row)d has more than %(max)d columns.", row=number, max=MAX_COLUMNS)
+        )
+    if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
+        raise ReadError(
+            _(
+                "Row %(row)d has a cell longer than %(max)d characters.",
+                row=number,
+                max=MAX_CELL_CHARS,
+            )
+        )
+    return cells
 
 
 def _trim(cells: list) -> list[Cell]:
@@ -121,12 +151,15 @@ def read_xlsx(data: bytes) -> Sheet:
     """Read the first worksheet of an XLSX file, values only (never formulas)."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             rows = _xlsx_rows(book.worksheets[0])
             book.close()
+    except ReadError:
+        raise
     except Exception as exc:  # a damaged file fails anywhere in the zip and XML stack
         raise ReadError(_("This is not a readable XLSX file.")) from exc
     if not any(cells for _number, cells in rows):
@@ -134,11 +167,31 @@ def read_xlsx(data: bytes) -> Sheet:
     return Sheet(rows=rows, kind="xlsx")
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse an XLSX whose parts unpack to more than the limit (a zip bomb is small)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReadError(_("This is not a readable XLSX file.")) from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ReadError(
+            _(
+                "The XLSX file unpacks to more than %(mb)d MB.",
+                mb=MAX_XLSX_UNPACKED // 2**20,
+            )
+        )
+
+
 def _xlsx_rows(sheet) -> list[Row]:
+    # The declared dimension (up to A1:XFD1048576) is not trusted: rows are read as they
+    # are in the file, and no wider than one column past the limit.
+    sheet.reset_dimensions()
     rows: list[Row] = []
     blank = 0
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = _trim([_xlsx_cell(v) for v in values])
+    values_by_row = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+    for number, values in enumerate(values_by_row, start=1):
+        cells = _bounded(number, _trim([_xlsx_cell(v) for v in values]))
         blank = 0 if cells else blank + 1
         if blank > MAX_BLANK_XLSX_ROWS:  # formatting down to row 1048576 holds no data
             break
