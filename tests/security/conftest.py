@@ -2,7 +2,10 @@
 
 Network A reports and is responsible for the sample items; network B is another network;
 network C reports a second confidential item for which A is responsible. Confidential
-content carries the word in SECRET, so that a test can look for it in any answer. The
+content carries the word in SECRET, so that a test can look for it in any answer. Hidden
+from those who may not see these items: the contact known only from the first one, the
+company known only from the second one (and its contact), the agenda entry and the task of
+the first one. A contact without items and a shared saved view are visible to everyone. The
 deactivated principal is an admin: if deactivation failed, every cell would show it.
 """
 
@@ -108,12 +111,22 @@ def _meeting(people: dict, records: dict, series, today):
         due_date=today + timedelta(days=5),
         entry=entry,
     )
+    secret_entry = agenda.add_item_entry(meeting, records["secret"], actor=admin)
+    secret_task = live.add_task(
+        meeting,
+        actor=admin,
+        title=f"{SECRET} prüfen",
+        owner=manager_a,
+        due_date=today + timedelta(days=6),
+        entry=secret_entry,
+    )
     return {
         "series": series,
         "meeting": meeting,
         "entry": entry,
-        "secret_entry": agenda.add_item_entry(meeting, records["secret"], actor=admin),
+        "secret_entry": secret_entry,
         "task": task,
+        "secret_task": secret_task,
     }
 
 
@@ -154,12 +167,18 @@ def world(app, make_network, make_user, make_topic, make_series, today) -> World
     topic = make_topic("Energiewende")
     series = make_series(actor=admin, name="Netzwerkmanager-Runde")
     company, contact = _company(admin, "Firma Alpha", "Erika Muster")
-    other_company, _ = _company(admin, "Firma Beta", "Max Muster")
+    other_company, other_contact = _company(admin, "Firma Beta", "Max Muster")
+    visible_contact = companies.save_contact(company, actor=admin, name="Vera Sichtbar")
     records = _items(people, company, contact, other_company, today)
     records.update(_meeting(people, records, series, today))
     records.update(company=company, contact=contact, topic=topic)
+    records.update(visible_contact=visible_contact, hidden_company=other_company)
+    records["hidden_company_contact"] = other_contact
     records["view"] = reports.save_view(
         owner=manager_a, name="Meine offenen", query="status=open", shared=False
+    )
+    records["shared_view"] = reports.save_view(
+        owner=manager_a, name="Alle offenen", query="status=open", shared=True
     )
     calendar = reports.renew_calendar_token(manager_a)
     audit.record("security_test", actor=admin, subject="world")

@@ -41,8 +41,16 @@ RUNNERS = EDITORS  # who prepares agendas and works in live mode
 A_EDITS = _expect("login", "403", "403", "ok", "ok")  # items of network A, tasks of A's manager
 SECRET = _expect("login", "404", "404", "ok", "ok")  # the confidential item of network A
 OWN_VIEW = _expect("login", "404", "404", "ok", "404")  # manager A's private saved view
+# Deleting manager A's shared view: only its owner may; the admin, asking last, finds it gone.
+OWNER_ONLY = _expect("login", "403", "403", "ok", "404")
+# Changing what only network A and admins may see (a contact or company known only from a
+# confidential item, that item's agenda entry): observers are refused before any lookup,
+# the manager of another network finds nothing. Outcomes and tasks of that entry are
+# refused to other networks (A_EDITS) like the item itself.
+HIDDEN_EDIT = _expect("login", "403", "404", "ok", "ok")
 ADMINS = _expect("login", "403", "403", "403", "ok")
 MISSING = _expect("login", "404", "404", "404", "404")
+MISSING_EDIT = _expect("login", "403", "404", "404", "404")
 LOGOUT = _expect("out", "out", "out", "out", "out")
 LOGOUT_ALL = _expect("login", "out", "out", "out", "out")
 NOWHERE = _expect("404", "404", "404", "404", "404")
@@ -126,8 +134,38 @@ COMPANIES = [
     get("companies.edit", "/companies/{company}/edit", EDITORS),
     post("companies.edit", "/companies/{company}/edit", EDITORS, {"name": ""}),
     post("companies.add_contact", "/companies/{company}/contacts", EDITORS, {"name": ""}),
-    get("companies.edit_contact", "/companies/contacts/{contact}/edit", EDITORS),
-    post("companies.edit_contact", "/companies/contacts/{contact}/edit", EDITORS, {"name": ""}),
+    get("companies.edit_contact", "/companies/contacts/{visible_contact}/edit", EDITORS),
+    post(
+        "companies.edit_contact",
+        "/companies/contacts/{visible_contact}/edit",
+        EDITORS,
+        {"name": ""},
+    ),
+    get("companies.edit_contact", "/companies/contacts/999999/edit", MISSING_EDIT),
+    # Hidden: the contact known only from the confidential item, the company known only
+    # from the other one, and that company's contact.
+    get("companies.edit_contact", "/companies/contacts/{contact}/edit", HIDDEN_EDIT),
+    post("companies.edit_contact", "/companies/contacts/{contact}/edit", HIDDEN_EDIT, {"name": ""}),
+    get(
+        "companies.edit_contact",
+        "/companies/contacts/{hidden_company_contact}/edit",
+        HIDDEN_EDIT,
+    ),
+    post(
+        "companies.edit_contact",
+        "/companies/contacts/{hidden_company_contact}/edit",
+        HIDDEN_EDIT,
+        {"name": ""},
+    ),
+    get("companies.detail", "/companies/{hidden_company}", SECRET),
+    get("companies.edit", "/companies/{hidden_company}/edit", HIDDEN_EDIT),
+    post("companies.edit", "/companies/{hidden_company}/edit", HIDDEN_EDIT, {"name": ""}),
+    post(
+        "companies.add_contact",
+        "/companies/{hidden_company}/contacts",
+        HIDDEN_EDIT,
+        {"name": ""},
+    ),
     get("networks.index", "/networks/", LOGGED_IN),
     get("networks.detail", "/networks/{network_a}", LOGGED_IN),
 ]
@@ -168,6 +206,24 @@ MEETINGS = [
     post("meetings.move_entry", "/meetings/entries/{entry}/move/up", RUNNERS),
     post("meetings.remove_entry", "/meetings/entries/{entry}/remove", RUNNERS),
     post("meetings.restore_entry", "/meetings/entries/{entry}/restore", RUNNERS),
+    post(
+        "meetings.move_entry",
+        "/meetings/entries/{secret_entry}/move/up",
+        HIDDEN_EDIT,
+        xfail="agenda.move/remove/restore_entry do not check the item's visibility yet",
+    ),
+    post(
+        "meetings.remove_entry",
+        "/meetings/entries/{secret_entry}/remove",
+        HIDDEN_EDIT,
+        xfail="agenda.move/remove/restore_entry do not check the item's visibility yet",
+    ),
+    post(
+        "meetings.restore_entry",
+        "/meetings/entries/{secret_entry}/restore",
+        HIDDEN_EDIT,
+        xfail="agenda.move/remove/restore_entry do not check the item's visibility yet",
+    ),
     post("meetings.move", "/meetings/{meeting}/move", ADMINS, {"starts_at": "2030-01-10T10:00"}),
     post("meetings.cancel", "/meetings/{meeting}/cancel", ADMINS),
     get("meetings.series_edit", "/meetings/series/new", ADMINS),
@@ -182,6 +238,13 @@ MEETINGS = [
         "meetings.entry_outcome",
         "/meetings/entries/{entry}/outcome",
         RUNNERS,
+        {"note": "besprochen"},
+        fetch=True,
+    ),
+    post(
+        "meetings.entry_outcome",
+        "/meetings/entries/{secret_entry}/outcome",
+        A_EDITS,
         {"note": "besprochen"},
         fetch=True,
     ),
@@ -214,6 +277,13 @@ MEETINGS = [
         fetch=True,
     ),
     post(
+        "meetings.add_task",
+        "/meetings/entries/{secret_entry}/tasks",
+        A_EDITS,
+        {"title": "Anrufen", "owner": "{manager_a_id}"},
+        fetch=True,
+    ),
+    post(
         "meetings.quick_add",
         "/meetings/{meeting}/quick-add",
         RUNNERS,
@@ -223,6 +293,13 @@ MEETINGS = [
     get("meetings.my_tasks", "/meetings/tasks", LOGGED_IN),
     post("meetings.task_done", "/meetings/tasks/{task}/done", A_EDITS, fetch=True),
     post("meetings.task_due", "/meetings/tasks/{task}/due", A_EDITS, {"due_date": "2030-02-01"}),
+    post("meetings.task_done", "/meetings/tasks/{secret_task}/done", A_EDITS, fetch=True),
+    post(
+        "meetings.task_due",
+        "/meetings/tasks/{secret_task}/due",
+        A_EDITS,
+        {"due_date": "2030-02-01"},
+    ),
     get("meeting_exports.document", "/meetings/{meeting}/agenda.md", LOGGED_IN),
     get("meeting_exports.document", "/meetings/{meeting}/minutes.md", LOGGED_IN),
     get("meeting_exports.document", "/meetings/{meeting}/agenda.docx", LOGGED_IN),
@@ -239,6 +316,9 @@ REPORTS = [
     post("reports.save_view", "/reports/views", LOGGED_IN, {"name": "Sicht", "query": "q=x"}),
     get("reports.open_view", "/reports/views/{view}", OWN_VIEW),
     post("reports.delete_view", "/reports/views/{view}/delete", OWN_VIEW),
+    get("reports.open_view", "/reports/views/{shared_view}", LOGGED_IN),
+    post("reports.delete_view", "/reports/views/{shared_view}/delete", OWNER_ONLY),
+    get("reports.open_view", "/reports/views/999999", MISSING),
     get("reports.index", "/reports/", LOGGED_IN),
     get("reports.index", "/reports/?network={network_a}&quarter=2026-Q1", LOGGED_IN),
     get("reports.report_file", "/reports/networks/{network_a}/2026-Q1.xlsx", LOGGED_IN),

@@ -6,10 +6,11 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact, company_key
+from tracker.companies.permissions import company_visible, contact_visible
 from tracker.db import db
 from tracker.exceptions import PermissionDenied, ValidationFailed
 from tracker.i18n import _
@@ -122,9 +123,9 @@ def save_contact(
     return contact
 
 
-def company_list(text: str = ""):
-    """Statement for the company list, by name, optionally filtered by a part of the name."""
-    stmt = select(Company).order_by(Company.name, Company.id)
+def company_list(user: User, text: str = ""):
+    """Statement for the companies ``user`` may see, by name, optionally by a part of the name."""
+    stmt = select(Company).where(company_visible(user)).order_by(Company.name, Company.id)
     if text.strip():
         stmt = stmt.where(Company.name.ilike(f"%{text.strip()}%"))
     return stmt
@@ -144,14 +145,15 @@ def open_item_counts(company_ids: list[int], user: User) -> dict[int, int]:
     return dict(rows)
 
 
-def hidden_contact_ids(company: Company, user: User) -> set[int]:
-    """Contacts known only from confidential items that ``user`` may not see."""
-    rows = db.session.execute(
-        select(Item.contact_id, func.max(case((visible_clause(user), 1), else_=0)))
-        .where(Item.company_id == company.id, Item.contact_id.is_not(None))
-        .group_by(Item.contact_id)
-    ).all()
-    return {contact_id for contact_id, any_visible in rows if not any_visible}
+def company_contacts(company: Company, user: User) -> list[Contact]:
+    """The company's contacts that ``user`` may see, by name."""
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.company_id == company.id, contact_visible(user))
+            .order_by(Contact.name, Contact.id)
+        )
+    )
 
 
 def company_items(company: Company, user: User) -> list[Item]:
@@ -165,25 +167,15 @@ def company_items(company: Company, user: User) -> list[Item]:
     )
 
 
-def hidden_item_count(company: Company, user: User) -> int:
-    """How many confidential items of the company ``user`` may not see (counted, not shown)."""
-    return (
-        db.session.scalar(
-            select(func.count(Item.id)).where(Item.company_id == company.id, ~visible_clause(user))
-        )
-        or 0
-    )
-
-
-def suggest_names(prefix: str, limit: int = 10) -> list[str]:
-    """Company names containing ``prefix``, for the item form's suggestions."""
+def suggest_names(prefix: str, user: User, limit: int = 10) -> list[str]:
+    """Names of companies ``user`` may see containing ``prefix``, for the item form."""
     prefix = prefix.strip()
     if len(prefix) < 2:
         return []
     return list(
         db.session.scalars(
             select(Company.name)
-            .where(Company.name.ilike(f"%{prefix}%"))
+            .where(Company.name.ilike(f"%{prefix}%"), company_visible(user))
             .order_by(Company.name)
             .limit(limit)
         )

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from tracker.companies import services
 from tracker.companies.forms import CompanyForm, ContactForm
-from tracker.companies.models import Company, Contact
+from tracker.companies.models import Company
+from tracker.companies.permissions import company_or_404, contact_or_404
 from tracker.db import db
 from tracker.exceptions import ConflictError, ServiceError
 from tracker.forms_support import apply_error, set_version
@@ -26,7 +27,7 @@ def _require_editor() -> None:
 def index():
     """List companies with their open items."""
     text = request.args.get("q", "")[:200]
-    page = db.paginate(services.company_list(text), per_page=50, error_out=False)
+    page = db.paginate(services.company_list(current_user, text), per_page=50, error_out=False)
     counts = services.open_item_counts([c.id for c in page.items], current_user)
     return render_template("companies/index.html", page=page, q=text, counts=counts)
 
@@ -35,21 +36,25 @@ def index():
 @login_required
 def suggest():
     """Company names for the item form's suggestions."""
-    return jsonify(names=services.suggest_names(request.args.get("q", "")[:100]))
+    return jsonify(names=services.suggest_names(request.args.get("q", "")[:100], current_user))
 
 
 @bp.get("/<int:company_id>")
 @login_required
 def detail(company_id: int):
     """Show a company: its contacts and its items across all networks."""
-    company = db.get_or_404(Company, company_id)
+    return _detail_page(company_or_404(company_id, current_user), ContactForm())
+
+
+def _detail_page(company: Company, contact_form: ContactForm) -> str:
+    # Confidential items the user may not see are neither listed nor counted here: a count
+    # would tell which company has a confidential concern.
     return render_template(
         "companies/detail.html",
         company=company,
         items=services.company_items(company, current_user),
-        hidden=services.hidden_item_count(company, current_user),
-        hidden_contacts=services.hidden_contact_ids(company, current_user),
-        contact_form=ContactForm(),
+        contacts=services.company_contacts(company, current_user),
+        contact_form=contact_form,
     )
 
 
@@ -84,7 +89,7 @@ def new():
 def edit(company_id: int):
     """Change a company's details."""
     _require_editor()
-    company = db.get_or_404(Company, company_id)
+    company = company_or_404(company_id, current_user)
     form = CompanyForm(obj=company)
     status = 200
     if form.validate_on_submit():
@@ -95,7 +100,7 @@ def edit(company_id: int):
             )
         except ConflictError:
             db.session.rollback()
-            company = db.get_or_404(Company, company_id)
+            company = company_or_404(company_id, current_user)
             set_version(form, company.version)
             flash(
                 _(
@@ -124,21 +129,14 @@ def edit(company_id: int):
 def add_contact(company_id: int):
     """Add a contact person to a company."""
     _require_editor()
-    company = db.get_or_404(Company, company_id)
+    company = company_or_404(company_id, current_user)
     form = ContactForm()
     if form.validate_on_submit():
         services.save_contact(company, actor=current_user, **_contact_values(form))
         db.session.commit()
         flash(_("Contact added."), "success")
         return redirect(url_for("companies.detail", company_id=company.id))
-    return render_template(
-        "companies/detail.html",
-        company=company,
-        items=services.company_items(company, current_user),
-        hidden=services.hidden_item_count(company, current_user),
-        hidden_contacts=services.hidden_contact_ids(company, current_user),
-        contact_form=form,
-    ), 400
+    return _detail_page(company, form), 400
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -146,7 +144,7 @@ def add_contact(company_id: int):
 def edit_contact(contact_id: int):
     """Change a contact person's details."""
     _require_editor()
-    contact = db.get_or_404(Contact, contact_id)
+    contact = contact_or_404(contact_id, current_user)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         try:
@@ -159,7 +157,7 @@ def edit_contact(contact_id: int):
             )
         except ConflictError:
             db.session.rollback()
-            contact = db.get_or_404(Contact, contact_id)
+            contact = contact_or_404(contact_id, current_user)
             set_version(form, contact.version)
             flash(_("Someone else changed this contact meanwhile. Your input is kept."), "warning")
             return render_template(

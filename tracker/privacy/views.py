@@ -8,7 +8,7 @@ import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from tracker.companies.models import Contact
+from tracker.companies.permissions import contact_or_404
 from tracker.db import db
 from tracker.i18n import _
 from tracker.privacy import services
@@ -30,7 +30,7 @@ def export_contact(contact_id: int):
     """Download everything stored about one contact."""
     if not current_user.is_admin:
         abort(403)
-    data = services.export_contact(db.get_or_404(Contact, contact_id), actor=current_user)
+    data = services.export_contact(contact_or_404(contact_id, current_user), actor=current_user)
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return (
@@ -50,7 +50,7 @@ def erase_contact(contact_id: int):
     """Erase a contact's personal data; the items remain, anonymised."""
     if not current_user.is_admin:
         abort(403)
-    contact = db.get_or_404(Contact, contact_id)
+    contact = contact_or_404(contact_id, current_user)
     company_id = contact.company_id
     services.erase_contact(contact, actor=current_user)
     db.session.commit()

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from tracker.auth.models import User
+from tracker.companies.permissions import hidden_company_ids
 from tracker.db import db
 from tracker.items.models import Item
 from tracker.search.hidden import hidden_item_ids
@@ -54,6 +55,8 @@ def _matching(kind: str, expr: str, user: User) -> Select:
         stmt = stmt.where(search.c.rowid.not_in(hidden_item_ids(user)))
     elif kind == ACTIVITIES:
         stmt = stmt.where(search.c.item_id.not_in(hidden_item_ids(user)))
+    else:
+        stmt = stmt.where(search.c.rowid.not_in(hidden_company_ids(user)))
     return stmt
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from tracker.auth.models import User
 from tracker.companies.models import Company
+from tracker.companies.permissions import hidden_company_ids
 from tracker.db import db
 from tracker.items.models import Activity, Item
 from tracker.items.permissions import visible_clause
@@ -69,6 +70,8 @@ def _matching(kind: str, expr: str, user: User) -> Select:
         stmt = stmt.where(visible_clause(user))
     elif kind == ACTIVITIES:
         stmt = stmt.where(SEARCH_ACTIVITIES.c.item_id.not_in(hidden_item_ids(user)))
+    else:
+        stmt = stmt.where(Company.id.not_in(hidden_company_ids(user)))
     return stmt
 
 
