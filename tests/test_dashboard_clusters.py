@@ -100,7 +100,7 @@ def page(client, login, user, **args):
 def test_confidential_items_count_but_show_no_content_elsewhere(client, login, world):
     html = page(client, login, world["manager_a"])
     assert "Geheimes Förderprojekt" not in html and "Verschwiegen" not in html
-    assert world["secret"].reference in html
+    assert world["secret"].reference not in html  # counted, not even its reference shown
     assert 'class="cluster-item confidential"' in html
 
 
@@ -110,6 +110,23 @@ def test_words_of_unreadable_titles_name_no_cluster(world, today):
     assert "Wasserstoff" in labels and "Quantenkryptografie" not in labels
     labels = {c.label for c in wording_clusters(period, Thresholds(), world["admin"])[0]}
     assert "Quantenkryptografie" in labels
+
+
+def test_a_probed_word_of_confidential_titles_makes_no_cluster(
+    client, login, world, make_company, make_item, today
+):
+    # Manager A types the word of two confidential titles (of networks B and C) into an
+    # own item: the word must not become a cluster naming their networks and references.
+    probe = make_item(
+        actor=world["manager_a"], title="Quantenkryptografie-Audit", company=make_company()
+    )
+    probe.created_at = at(today, 2)
+    db.session.commit()
+    period = Period.last_days(90, today)
+    found = {c.key: c for c in wording_clusters(period, Thresholds(), world["manager_a"])[0]}
+    assert not [key for key in found if key.startswith("quanten")]
+    html = page(client, login, world["manager_a"])
+    assert "Quantenkryptografie" not in html.split('id="h-words"')[1]
 
 
 def test_confidential_items_show_to_their_network(client, login, world):

@@ -28,7 +28,7 @@ class Thresholds:
 
 @dataclass
 class ClusterItem:
-    """An item behind a cluster; without ``visible`` only its reference may be shown."""
+    """An item behind a cluster; without ``visible`` it is only counted, nothing shown."""
 
     id: int
     reference: str
@@ -86,8 +86,8 @@ def _example_columns(user: User) -> tuple:
 
 def _example(row) -> ClusterItem:
     id_, reference, title, network, status, created_at, visible, company = row
-    if not visible:  # counted, but its content stays in the database
-        title = company = network = ""
+    if not visible:  # counted, but its content (its reference too) stays in the database
+        reference = title = company = network = ""
     return ClusterItem(
         id_, reference, title, company, network, ItemStatus(status), created_at, bool(visible)
     )

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import String, cast, func, select
 
 from tracker.auth.models import User
 from tracker.dashboard import wording
@@ -40,7 +40,6 @@ class Titles:
     networks: list[int]
     stems: list[tuple]
     topics: list[frozenset[int]]
-    visible: list[bool]
     truncated: bool
 
 
@@ -54,13 +53,14 @@ def _topic_list():
 
 
 def load_titles(period: Period, user: User) -> Titles:
-    """Titles, companies, networks and topics of the items created in ``period``."""
-    visible = case((visible_clause(user), 1), else_=0)
+    """Titles, companies, networks and topics of the items created in ``period``.
+
+    Only items ``user`` may see: a confidential title the viewer may not read must not make
+    a cluster appear, or a probed word would tell of it, its network, topics and reference.
+    """
     stmt = (
-        select(
-            Item.id, Item.title, Item.company_id, Item.reporting_network_id, _topic_list(), visible
-        )
-        .where(*in_period(period))
+        select(Item.id, Item.title, Item.company_id, Item.reporting_network_id, _topic_list())
+        .where(*in_period(period), visible_clause(user))
         .order_by(Item.created_at.desc(), Item.id.desc())
         .limit(WORDING_LIMIT + 1)
     )
@@ -74,7 +74,6 @@ def load_titles(period: Period, user: User) -> Titles:
         networks=[r[3] for r in rows],
         stems=[wording.title_stems(r[1]) for r in rows],
         topics=[_topic_ids(r[4]) for r in rows],
-        visible=[bool(r[5]) for r in rows],
         truncated=truncated,
     )
 
@@ -127,10 +126,8 @@ def _picks(data: Titles, indexes: list[int]) -> list[int]:
 
 
 def _forms(data: Titles, indexes: list[int], stem: str) -> Counter:
-    """The word forms behind a stem, from titles the viewer may read only."""
-    return Counter(
-        word for i in indexes if data.visible[i] for s, word in data.stems[i] if s == stem
-    )
+    """The word forms behind a stem."""
+    return Counter(word for i in indexes for s, word in data.stems[i] if s == stem)
 
 
 def _cluster(data: Titles, candidate: tuple, forms: Counter, names: dict, networks: dict):
@@ -166,8 +163,6 @@ def wording_clusters(period: Period, limits: Thresholds, user: User) -> tuple[li
         if not _beyond_one_topic(data, indexes):
             continue  # the topic's own cluster shows these items already
         forms = _forms(data, indexes, candidate[2])
-        if not forms:
-            continue  # only confidential titles the viewer may not read carry the word
         ids = frozenset(data.ids[i] for i in indexes)
         if _overlaps(ids, chosen):
             continue
