@@ -1,8 +1,10 @@
-"""PDF exports: text, page layout, and a renderer that loads nothing but bundled files."""
+"""PDF exports: text, page layout, a renderer that loads nothing but bundled files, limits."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from tracker.db import db
-from tracker.exports import pdf, pdf_layout
+from tracker.exports import pdf, pdf_layout, pdf_slots
 from tracker.meetings.documents import build_document
 from tracker.meetings.models import AgendaEntry, EntryKind, EntryReason, Task
 
@@ -188,3 +190,101 @@ def test_the_app_process_never_imports_weasyprint(tmp_path):
     )
     assert pdf_text(run.stdout).strip() == "Kind"
     assert run.stderr.decode().endswith("weasyprint imported: False")
+
+
+BIG_HTML = "".join(f"<h2>TOP {n}</h2><p>{UMLAUTS} " * 40 + "</p>" for n in range(2000))
+
+
+def child_pids() -> set[int]:
+    """This process's child processes, zombies included (they are not reaped yet)."""
+    tasks = Path("/proc/self/task").iterdir()
+    return {int(pid) for task in tasks for pid in (task / "children").read_text().split()}
+
+
+def test_renderer_past_its_deadline_is_killed_and_reaped():
+    before, started = child_pids(), time.monotonic()
+    with pytest.raises(pdf.PdfTimeout, match=r"limit 0\.5 s"):
+        pdf.render(BIG_HTML, timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert child_pids() - before == set()
+
+
+def test_renderer_beyond_its_memory_fails_without_leftovers():
+    before = child_pids()
+    with pytest.raises(pdf.PdfError, match="renderer exited with") as raised:
+        pdf.render("<p>x</p>", memory_mb=40)  # fails in Python or in GLib, as it happens
+    assert not isinstance(raised.value, pdf.PdfTimeout)
+    assert child_pids() - before == set()
+
+
+def test_renderer_ends_on_sigterm_although_the_worker_only_notes_it():
+    """gunicorn's sync worker answers SIGTERM by setting a flag; its children must not."""
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        child = pdf._start(pdf.STATIC_FOLDER, 30, pdf.MEMORY_MB)
+        cmdline = Path(f"/proc/{child.pid}/cmdline")
+        while b"pdf_layout" not in cmdline.read_bytes():  # started the script, not just forked
+            time.sleep(0.01)
+        child.terminate()
+        assert child.wait(timeout=10) == -signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        pdf._end(child)
+
+
+@pytest.mark.slow
+def test_renderer_whose_parent_is_gone_ends_by_its_own_alarm():
+    script = [sys.executable, "-I", str(pdf.LAYOUT_SCRIPT), str(pdf.STATIC_FOLDER), "0.1", "0"]
+    child = subprocess.Popen(script, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:  # stdin stays open: the child waits for HTML as behind a parent that hangs
+        assert child.wait(timeout=60) == -signal.SIGALRM
+    finally:
+        child.kill()
+        child.wait()
+        child.stdin.close()
+
+
+def test_slots_are_shared_and_given_back(tmp_path):
+    with (
+        pdf_slots.render_slot(tmp_path, user="1", slots=2, wait=0),
+        pdf_slots.render_slot(tmp_path, user="2", slots=2, wait=0),
+        pytest.raises(pdf_slots.PdfBusy),
+        pdf_slots.render_slot(tmp_path, user="3", slots=2, wait=0.2),
+    ):
+        pass
+    with pdf_slots.render_slot(tmp_path, user="3", slots=2, wait=0):
+        pass
+
+
+def test_a_user_renders_one_pdf_at_a_time(tmp_path):
+    with (
+        pdf_slots.render_slot(tmp_path, user="1", slots=4, wait=0),
+        pytest.raises(pdf_slots.PdfBusy),
+        pdf_slots.render_slot(tmp_path, user="1", slots=4, wait=0.1),
+    ):
+        pass
+
+
+def agenda_pdf(client, login, meeting, user):
+    login(user)
+    return client.get(f"/meetings/{meeting.id}/agenda.pdf")
+
+
+def test_agenda_pdf_past_its_deadline_answers_a_clear_503(app, client, login, meeting, make_user):
+    app.config["PDF_TIMEOUT"] = 0.5
+    before = child_pids()
+    response = agenda_pdf(client, login, meeting, make_user("admin"))
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "Das PDF konnte nicht rechtzeitig erstellt werden" in response.text
+    assert int(response.headers["Retry-After"]) > 0
+    assert child_pids() - before == set()
+
+
+def test_agenda_pdf_without_a_free_slot_answers_503_at_once(app, client, login, meeting, make_user):
+    app.config.update(PDF_CONCURRENCY=1, PDF_QUEUE_SECONDS=0.2)
+    with pdf_slots.render_slot(Path(app.instance_path, "pdf-locks"), user="x", slots=1, wait=0):
+        started = time.monotonic()
+        response = agenda_pdf(client, login, meeting, make_user("admin"))
+    assert response.status_code == 503 and time.monotonic() - started < 3
+    assert "Gerade werden andere PDFs erstellt" in response.text
+    assert response.headers["Retry-After"] == "5"

@@ -61,6 +61,13 @@ class Config:
     FRAGMENT_CACHE_SECONDS = 60
     FRAGMENT_CACHE_CHARS = 8_000_000
     FOLLOW_UP_DEFAULT_DAYS = 14
+    # PDFs (tracker/exports/pdf.py): a request ends within PDF_TIMEOUT seconds, of which it
+    # waits at most PDF_QUEUE_SECONDS for one of PDF_CONCURRENCY slots (all workers of the
+    # host share them; each user has one at a time); a renderer may take PDF_MEMORY_MB.
+    PDF_TIMEOUT = 20
+    PDF_QUEUE_SECONDS = 10
+    PDF_CONCURRENCY = 1
+    PDF_MEMORY_MB = 1024
     BOOTSTRAP_SERVE_LOCAL = True
 
 

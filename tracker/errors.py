@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.db import db
-from tracker.exceptions import ServiceError
+from tracker.exceptions import ServiceError, TemporarilyUnavailable
 from tracker.i18n import _
 
 
@@ -58,6 +58,12 @@ def handle_service(exc: ServiceError):
     return _answer(exc.status_code, _("Not possible"), exc.message)
 
 
+def handle_unavailable(exc: TemporarilyUnavailable):
+    db.session.rollback()
+    body, status = _answer(503, _("Please try again shortly"), str(exc.message))
+    return body, status, {"Retry-After": str(exc.retry_after)}
+
+
 def handle_csrf(exc: CSRFError):
     return _answer(
         400,
@@ -90,6 +96,7 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(ServiceError, handle_service)
+    app.register_error_handler(TemporarilyUnavailable, handle_unavailable)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,18 +1,29 @@
 """WeasyPrint's side of the PDF export: it loads nothing but the app's own static files.
 
-Imported only in the renderer's child processes (see ``pdf``), and directly by tests.
+Run by ``pdf`` as a script in a new interpreter for each PDF (``python -I pdf_layout.py``):
+it reads the HTML on stdin and writes the PDF to stdout. It imports nothing of the app, so
+the child pays for WeasyPrint alone, not for Flask and the models. Tests import it directly.
 """
 
 from __future__ import annotations
 
+import math
 import mimetypes
+import resource
+import signal
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from tracker.exports.pdf import STATIC_FOLDER
+# The same folder as ``pdf.STATIC_FOLDER``; not imported from there, which would load the app.
+STATIC_FOLDER = Path(__file__).resolve().parents[2] / "static"
+
+# Left to the child after its parent's deadline, so that the parent's kill comes first and
+# the child's own alarm only ends a child whose parent was killed before it could.
+ALARM_GRACE_SECONDS = 5
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -52,3 +63,25 @@ def render(html: str, *, static_folder: str | Path = STATIC_FOLDER) -> bytes:
         url_fetcher=StaticOnlyFetcher(static_folder),
     )
     return document.write_pdf()
+
+
+def limit_self(seconds: float, memory_mb: int) -> None:
+    """End this process by SIGALRM after the seconds (and grace); cap its address space."""
+    signal.alarm(math.ceil(seconds) + ALARM_GRACE_SECONDS)
+    if memory_mb > 0:
+        size = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def main(argv: list[str]) -> int:
+    """Read HTML on stdin, write the PDF to stdout: ``pdf_layout.py STATIC SECONDS MB``."""
+    static_folder, seconds, memory_mb = argv[0], float(argv[1]), int(argv[2])
+    limit_self(seconds, memory_mb)
+    html = sys.stdin.buffer.read().decode("utf-8")
+    sys.stdout.buffer.write(render(html, static_folder=static_folder))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

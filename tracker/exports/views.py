@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale
@@ -10,8 +12,9 @@ from flask_login import current_user, login_required
 
 from tracker.db import db
 from tracker.downloads import download
-from tracker.exports import docx, ical, markdown, pdf
-from tracker.i18n import get_locale
+from tracker.exceptions import TemporarilyUnavailable
+from tracker.exports import docx, ical, markdown, pdf, pdf_slots
+from tracker.i18n import _l, get_locale
 from tracker.meetings.documents import MeetingDocument, build_document, build_series_calendar
 from tracker.meetings.models import Meeting, MeetingSeries
 
@@ -20,10 +23,39 @@ bp = Blueprint("meeting_exports", __name__, url_prefix="/meetings")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CALENDAR_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
+# Lazy: shown in the interface's language, not in the language asked for the export.
+PDF_BUSY = _l("Other PDFs are being created right now. Please try again in a few seconds.")
+PDF_FAILED = _l(
+    "The PDF could not be created in time. Please try again in a minute; the Word and "
+    "Markdown versions of the document are available meanwhile."
+)
+BUSY_RETRY_SECONDS = 5
+FAILED_RETRY_SECONDS = 60
+
 
 def _pdf(doc: MeetingDocument) -> bytes:
     html = render_template("exports/meeting.html", doc=doc)
-    return pdf.render(html, static_folder=current_app.static_folder)
+    config = current_app.config
+    started = time.monotonic()
+    try:
+        with pdf_slots.render_slot(
+            Path(current_app.instance_path, "pdf-locks"),
+            user=str(current_user.get_id()),
+            slots=int(config["PDF_CONCURRENCY"]),
+            wait=min(float(config["PDF_QUEUE_SECONDS"]), float(config["PDF_TIMEOUT"]) / 2),
+        ):
+            left = float(config["PDF_TIMEOUT"]) - (time.monotonic() - started)
+            return pdf.render(
+                html,
+                static_folder=current_app.static_folder,
+                timeout=left,
+                memory_mb=int(config["PDF_MEMORY_MB"]),
+            )
+    except pdf_slots.PdfBusy:
+        raise TemporarilyUnavailable(PDF_BUSY, retry_after=BUSY_RETRY_SECONDS) from None
+    except pdf.PdfError as exc:
+        current_app.logger.warning("PDF %s not made: %s", request.path, exc)
+        raise TemporarilyUnavailable(PDF_FAILED, retry_after=FAILED_RETRY_SECONDS) from exc
 
 
 def _docx(doc: MeetingDocument) -> bytes:
