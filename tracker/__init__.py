@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Config, env_overrides
 from tracker.db import alembic_render_item, configure_sqlite, db, write_intent
-from tracker.extensions import babel, bootstrap, csrf, limiter, login_manager, migrate
+from tracker.extensions import babel, bootstrap, csrf, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -95,7 +95,7 @@ def register_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Attach the unbound extensions."""
-    from tracker.auth.services import load_user
+    from tracker.auth.sessions import load_user
     from tracker.i18n import select_locale
 
     csrf.init_app(app)
@@ -113,7 +113,6 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     bootstrap.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)

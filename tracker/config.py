@@ -39,10 +39,13 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PROXY_FIX = 0  # behind a TLS-terminating proxy: 1 (trust its X-Forwarded-* headers)
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Login limits, counted in the database (tracker/auth/attempts.py): every worker and
+    # host shares them. Failed logins per account and address, per address for any
+    # accounts, and reset links asked for per address.
     RATELIMIT_ENABLED = True
-    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "30 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"
 
     SESSION_IDLE_MINUTES = 180  # a two-hour meeting with a break stays logged in
     PASSWORD_RESET_MAX_AGE = 3600

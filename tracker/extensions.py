@@ -2,8 +2,6 @@
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -13,4 +11,3 @@ csrf = CSRFProtect()
 migrate = Migrate()
 babel = Babel()
 bootstrap = Bootstrap5()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -123,6 +123,20 @@
     });
   }
 
+  // Drafts belong to the person logged in: logging out drops them, so on a shared computer
+  // the next person does not find them. The login page drops leftovers too, unless it was
+  // reached with a page to return to (a session that ended mid-work keeps its draft).
+  function clearDrafts() {
+    Object.keys(sessionStorage).forEach(function (key) {
+      if (key.indexOf("draft:") === 0) sessionStorage.removeItem(key);
+    });
+  }
+
+  document.querySelectorAll("form[action$='/logout'], form[data-ends-session]").forEach(
+    (form) => form.addEventListener("submit", clearDrafts)
+  );
+  if (document.querySelector("form[data-clear-drafts]")) clearDrafts();
+
   document.querySelectorAll("form.keep-draft").forEach(function (form) {
     restoreDraft(form);
     form.addEventListener("input", () => saveDraft(form, false));

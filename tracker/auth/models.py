@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import LabelledEnum, db, enum_type, utcnow
@@ -80,3 +80,33 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserSession(db.Model):
+    """One login: the cookie carries its key, the row holds the key's digest.
+
+    Logout deletes the row, so a copy of the cookie taken before is worth nothing.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LoginAttempt(db.Model):
+    """A failed login or a reset request, counted for the login limits by every worker."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_kind_address_account", "kind", "address", "account"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "login_failed" or "reset_requested"
+    # A keyed digest of the typed e-mail address: never the typed text (it may be a password).
+    account: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

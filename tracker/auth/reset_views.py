@@ -4,52 +4,78 @@ from __future__ import annotations
 
 import smtplib
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import (
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from tracker.audit import services as audit
-from tracker.auth import passwords, services
+from tracker.auth import attempts, passwords, services
 from tracker.auth.forms import ForgotPasswordForm, ResetPasswordForm
-from tracker.auth.views import _login_limit, bp
-from tracker.db import db
+from tracker.auth.views import bp
+from tracker.db import db, reads_first
 from tracker.exceptions import ValidationFailed
-from tracker.extensions import limiter
 from tracker.forms_support import apply_error
 from tracker.i18n import _, force_locale
 from tracker.mail import send_mail
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@reads_first
 def forgot_password():
     """Send a reset link to the address, if it belongs to an active user."""
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            _send_reset_mail(user)
-            audit.record("password_reset_requested", actor=user, subject=user.email)
-            db.session.commit()
-        # The same answer either way: the form does not reveal who has an account.
-        flash(
-            _(
-                "If the address belongs to an account, a link to set a new password is on its "
-                "way. It is valid for one hour."
-            ),
-            "info",
-        )
-        return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form), 400 if form.is_submitted() else 200
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form), 400 if form.is_submitted() else 200
+    email, address = form.email.data, request.remote_addr or ""
+    user = services.find_user_by_email(email)
+    account = user if user is not None and user.active else None
+    if attempts.resets_used_up(address):
+        attempts.audit_refusal("password_reset_refused", email, account)
+        return render_template("auth/forgot.html", form=form, locked=True), 429
+    # The same work and the same answer either way: nothing tells who has an account.
+    mail = _reset_mail(account) if account is not None else None
+    attempts.note_reset_request(email, address, account)
+    if mail is not None:
+        _send_after_response(*mail)
+    flash(
+        _(
+            "If the address belongs to an account, a link to set a new password is on its "
+            "way. It is valid for one hour."
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
 
 
-def _send_reset_mail(user) -> None:
+def _reset_mail(user) -> tuple[str, str, str]:
     link = url_for("auth.reset_password", token=passwords.reset_token(user), _external=True)
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Set a new password for the needs register")
         body = render_template("auth/reset_mail.txt", user=user, link=link)
-    try:
-        send_mail(user.email, subject, body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("password reset mail could not be sent")
+    return user.email, subject, body
+
+
+def _send_after_response(to: str, subject: str, body: str) -> None:
+    """Send the mail once the answer has left: its time must not tell the account exists."""
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                send_mail(to, subject, body)
+            except (OSError, smtplib.SMTPException):
+                app.logger.exception("password reset mail could not be sent")
+
+    @after_this_request
+    def _later(response):
+        response.call_on_close(deliver)
+        return response
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -68,6 +94,7 @@ def reset_password(token: str):
         except ValidationFailed as exc:
             apply_error(form, exc)
         else:
+            attempts.lift(user)  # the owner is back in: the lock on failed logins ends
             audit.record("password_reset", actor=user, subject=user.email)
             db.session.commit()
             flash(_("Your password was set. Please log in."), "success")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit import services as audit
-from tracker.auth.models import User, UserRole, new_session_token
+from tracker.auth.models import User, UserRole, UserSession, new_session_token
 from tracker.auth.passwords import check_password_rules
 from tracker.db import db, utcnow
 from tracker.exceptions import PermissionDenied, ValidationFailed
@@ -34,22 +37,39 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
+def _dummy_hash() -> str:
+    """A hash made once per method: checking it costs what checking a real one costs."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:  # not setdefault(): that would hash on every call
+        _DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASH[method]
+
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """The outcome of checking credentials: the account the address names, and any failure."""
+
+    account: User | None
+    failure: str | None = None  # "unknown account", "wrong password", "deactivated"
+
+
+def check_login(email: str, password: str) -> LoginCheck:
+    """Check credentials with one password hash whatever the account; write nothing."""
     user = find_user_by_email(email)
     if user is None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
-        check_password_hash(dummy, password or "")
-        audit.record("login_failed", subject=normalise_email(email), reason="unknown account")
-        return None
-    if not check_password_hash(user.password_hash, password or "") or not user.active:
-        reason = "wrong password" if user.active else "deactivated"
-        audit.record("login_failed", actor=user, subject=user.email, reason=reason)
-        return None
+        check_password_hash(_dummy_hash(), password or "")
+        return LoginCheck(None, "unknown account")
+    if not check_password_hash(user.password_hash, password or ""):
+        return LoginCheck(user, "wrong password")
+    if not user.active:
+        return LoginCheck(user, "deactivated")
+    return LoginCheck(user)
+
+
+def record_login(user: User) -> None:
+    """Note a successful login (time and audit entry)."""
     user.last_login_at = utcnow()
     audit.record("login", actor=user, subject=user.email)
-    return user
 
 
 def _check_role_network(role: UserRole, network: Network | None) -> None:
@@ -123,26 +143,61 @@ def update_user(user: User, *, actor: User, expected_version: int | None, **chan
             setattr(user, field, changes[field])
     _check_role_network(user.role, user.network)
     if changes.get("active") is False:
-        user.session_token = new_session_token()
+        end_sessions(user)
     flush_or_conflict(user, expected_version)
 
 
-def set_password(user: User, password: str, *, current_password: str | None = None) -> None:
-    """Set a new password; ends every other session of the user."""
+def set_password(
+    user: User,
+    password: str,
+    *,
+    current_password: str | None = None,
+    keep_session: str | None = None,
+) -> None:
+    """Set a new password; ends every session of the user but the one ``keep_session`` keys."""
     if current_password is not None and not check_password_hash(
         user.password_hash, current_password
     ):
         raise ValidationFailed(_("The current password is not correct."), field="current_password")
     check_password_rules(password, user.email, user.name)
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    end_sessions(user, keep=keep_session)
     audit.record("password_changed", actor=user, subject=user.email)
     db.session.flush()
 
 
-def end_all_sessions(user: User) -> None:
-    """Log the user out everywhere by changing the token the sessions carry."""
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open_session(user: User) -> str:
+    """Register a new login of the user; return the key its session cookie carries."""
+    oldest = utcnow() - current_app.permanent_session_lifetime
+    db.session.execute(delete(UserSession).where(UserSession.created_at < oldest))
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_digest=_digest(key)))
+    db.session.flush()
+    return key
+
+
+def close_session(key: str | None) -> None:
+    """End the login this key belongs to: copies of its cookie stop working."""
+    if isinstance(key, str):
+        db.session.execute(delete(UserSession).where(UserSession.key_digest == _digest(key)))
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> None:
+    """End every login of the user, except the one ``keep`` keys (if given)."""
+    stmt = delete(UserSession).where(UserSession.user_id == user.id)
+    if isinstance(keep, str):
+        stmt = stmt.where(UserSession.key_digest != _digest(keep))
+    db.session.execute(stmt)
     user.session_token = new_session_token()
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the user out everywhere."""
+    end_sessions(user)
     audit.record("logout_everywhere", actor=user, subject=user.email)
     db.session.flush()
 
@@ -155,9 +210,19 @@ def set_locale(user: User, locale: str) -> None:
     db.session.flush()
 
 
-def load_user(token: str) -> User | None:
-    """Flask-Login's user loader: by session token, active users only."""
-    return db.session.scalar(select(User).where(User.session_token == token, User.active))
+def load_user(token: str, session_key: str | None) -> User | None:
+    """The active user of this session token whose login ``session_key`` still is."""
+    if not isinstance(session_key, str):
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.session_token == token,
+            User.active,
+            UserSession.key_digest == _digest(session_key),
+        )
+    )
 
 
 def managers_of(network_id: int | None) -> list[User]:

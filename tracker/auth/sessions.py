@@ -1,4 +1,9 @@
-"""Session limits: an absolute lifetime and an idle timeout, both configurable."""
+"""Sessions: one server-side record per login, an absolute lifetime and an idle timeout.
+
+The cookie carries the login's key (``KEY``) next to Flask-Login's user token; the user
+loader accepts it only while the login's row exists, so logout ends the session on the
+server and a copy of the cookie taken before is refused.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,18 @@ import time
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from tracker.auth import services
 from tracker.i18n import _
 
 REFRESH_SECONDS = 60  # "last seen" is written at most once a minute
+KEY = "login_key"
 
 
-def start(now: float | None = None) -> None:
-    """Mark the beginning of a fresh session (called at login)."""
+def start(key: str, now: float | None = None) -> None:
+    """Mark the beginning of a fresh session of the login ``key`` (called at login)."""
     now = now or time.time()
     session.permanent = True
+    session[KEY] = key
     session["login_at"] = now
     session["seen_at"] = now
 
@@ -30,11 +38,22 @@ def expired(now: float) -> bool:
     return now - started > lifetime or now - seen > idle
 
 
+def load_user(token: str):
+    """Flask-Login's user loader: the user, while this session's login is not ended."""
+    return services.load_user(token, session.get(KEY))
+
+
+def end() -> None:
+    """End this session's login on the server (the caller commits)."""
+    services.close_session(session.get(KEY))
+
+
 def _enforce():
     if request.endpoint in (None, "static") or not current_user.is_authenticated:
         return None
     now = time.time()
     if expired(now):
+        # Its row may stay: a copy of this cookie carries the same expired times.
         logout_user()
         session.clear()
         if request.headers.get("X-Requested-With") == "fetch" or request.path.startswith("/api/"):

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,11 +15,10 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.auth import services, sessions
+from tracker.auth import attempts, services, sessions
 from tracker.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
-from tracker.db import db
+from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ValidationFailed
-from tracker.extensions import limiter
 from tracker.forms_support import apply_error
 from tracker.i18n import _
 
@@ -37,42 +35,39 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _login_email_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _failed(response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key, deduct_when=_failed)
+@reads_first
 def login():
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            session.clear()  # a fresh session on login: no fixation
-            login_user(user)
-            sessions.start()
-            db.session.commit()
-            return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email, address = form.email.data, request.remote_addr or ""
+    if attempts.login_locked(email, address):
+        attempts.audit_refusal("login_refused", email, services.find_user_by_email(email))
+        return render_template("auth/login.html", form=form, locked=True), 429
+    check = services.check_login(email, form.password.data)
+    if check.failure:
+        attempts.note_failed_login(email, address, check.account, check.failure)
         flash(_("E-mail or password is not correct."), "danger")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    begin_writing()  # the password was checked outside the write lock
+    services.record_login(check.account)
+    key = services.open_session(check.account)
+    session.clear()  # a fresh session on login: no fixation
+    login_user(check.account)
+    sessions.start(key)
+    db.session.commit()
+    return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
 
 
 @bp.post("/logout")
 def logout():
-    """Log out in this browser."""
+    """Log out in this browser: the session ends on the server, too."""
+    sessions.end()
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -99,7 +94,10 @@ def account():
     if form.validate_on_submit():
         try:
             services.set_password(
-                current_user, form.password.data, current_password=form.current_password.data
+                current_user,
+                form.password.data,
+                current_password=form.current_password.data,
+                keep_session=session.get(sessions.KEY),
             )
         except ValidationFailed as exc:
             apply_error(form, exc)
