@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tracker.config import Config, env_overrides
 from tracker.db import alembic_render_item, configure_sqlite, db, write_intent
 from tracker.extensions import babel, bootstrap, csrf, login_manager, migrate
+from tracker.forms_support import CleanedRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,6 +30,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = CleanedRequest
     app.config.from_object(config_class)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(env_overrides())
@@ -43,10 +45,11 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
-    from tracker import caching, cli, errors, security, templating
+    from tracker import caching, cli, errors, limits, security, templating
     from tracker.auth import sessions
 
     caching.init_app(app)
+    limits.init_app(app)
     sessions.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -54,6 +54,7 @@ def erase_contact(contact_id: int):
     company_id = contact.company_id
     services.erase_contact(contact, actor=current_user)
     db.session.commit()
+    services.purge_old_copies()
     flash(_("The contact's personal data was erased."), "success")
     return redirect(url_for("companies.detail", company_id=company_id))
 
@@ -70,4 +71,5 @@ def anonymise_command(months: int | None) -> None:
     months = months or current_app.config["PRIVACY_ANONYMISE_AFTER_MONTHS"]
     count = services.anonymise_old_contacts(months)
     db.session.commit()
+    services.purge_old_copies()
     click.echo(f"Anonymised {count} contacts of items closed more than {months} months ago.")
