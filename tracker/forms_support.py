@@ -1,17 +1,44 @@
-"""Small helpers shared by forms: putting service errors on fields, choices, versions."""
+"""Small helpers shared by forms: clean input, service errors on fields, choices, versions."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
+from zoneinfo import available_timezones
 
-from flask import flash, redirect, render_template, url_for
+import wtforms
+from flask import Request, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from wtforms import IntegerField, SelectChoice, widgets
-from wtforms.validators import Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
+from tracker.characters import clean_input
 from tracker.db import db
 from tracker.exceptions import ConflictError, ServiceError
-from tracker.i18n import _
+from tracker.i18n import _, format_date
+from tracker.ranges import DATE_MAX, DATE_MIN, ID_MAX, in_date_range, in_id_range
+
+
+class CleanedValues(ImmutableMultiDict):
+    """Form and query values without control characters (tracker.characters)."""
+
+    def __init__(self, mapping=None) -> None:
+        if isinstance(mapping, MultiDict):
+            mapping = mapping.items(multi=True)
+        elif isinstance(mapping, dict):
+            mapping = mapping.items()
+        super().__init__([(key, clean_input(value)) for key, value in mapping or ()])
+
+
+class CleanedRequest(Request):
+    """The request of every page: each text field of each form arrives cleaned.
+
+    One filter at the input boundary, before any form reads the values: pasted text
+    keeps no U+000B or NUL, and ``Length`` counts what is stored.
+    """
+
+    parameter_storage_class = CleanedValues
 
 
 def apply_error(form: FlaskForm, exc: ServiceError) -> None:
@@ -29,14 +56,28 @@ def options(pairs: Iterable[tuple]) -> list[SelectChoice]:
 
 
 def int_or_none(value) -> int | None:
-    """Read an optional id from a form or query value."""
+    """Read an optional id from a form or query value; a number no record can have is None."""
     try:
-        return int(value) if value not in (None, "", "None") else None
+        number = int(value) if value not in (None, "", "None") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or in_id_range(number) else None
 
 
-class VersionField(IntegerField):
+def int_arg(name: str, default: int | None = None) -> int | None:
+    """Read an id-like number from the query string: ``default`` if absent, bad or too big."""
+    number = int_or_none(request.args.get(name))
+    return default if number is None else number
+
+
+class IdField(IntegerField):
+    """A number that names a record (or a version): 1 to 2**63 - 1, else a form error."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, [*(validators or []), NumberRange(1, ID_MAX)], **kwargs)
+
+
+class VersionField(IdField):
     """The hidden version a form was loaded with, read back as a number.
 
     Services compare it with the record's integer ``version``: text would never match, and
@@ -47,6 +88,46 @@ class VersionField(IntegerField):
 
     def __init__(self, label=None, validators=None, **kwargs) -> None:
         super().__init__(label, validators or [Optional()], **kwargs)
+
+
+class DateRange:
+    """Validator: the date lies in DATE_MIN..DATE_MAX (no year 1 or 9999)."""
+
+    def __call__(self, form: FlaskForm, field) -> None:
+        if field.data is not None and not in_date_range(field.data):
+            first, last = format_date(DATE_MIN), format_date(DATE_MAX)
+            raise ValidationError(
+                _("Please give a date between %(first)s and %(last)s.", first=first, last=last)
+            )
+
+
+class DateField(wtforms.DateField):
+    """A date in the app's range: every date field of every form is one of these."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, [*(validators or []), DateRange()], **kwargs)
+
+
+class DateTimeLocalField(wtforms.DateTimeLocalField):
+    """A local date and time whose date lies in the app's range."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, [*(validators or []), DateRange()], **kwargs)
+
+
+class TimeZone:
+    """Validator: the text names a time zone of the tz database ("Europe/Berlin")."""
+
+    def __call__(self, form: FlaskForm, field) -> None:
+        # The list, not ZoneInfo(): "Europe" is a folder of the database, and ZoneInfo
+        # answers it with an OSError that no caller expects.
+        if (field.data or "") not in _time_zones():
+            raise ValidationError(_("Please give a time zone such as Europe/Berlin."))
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def set_version(form: FlaskForm, version: int) -> None:

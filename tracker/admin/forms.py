@@ -4,16 +4,21 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tracker import limits
 from tracker.forms_support import VersionField
 from tracker.i18n import _l
 
 
 class NetworkForm(FlaskForm):
     version = VersionField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=40)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.NAME)])
+    short_name = StringField(
+        _l("Short name"), validators=[DataRequired(), Length(max=limits.SHORT_NAME)]
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=limits.NETWORK_DESCRIPTION)]
+    )
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=limits.WEBSITE)])
     roll_call_position = IntegerField(
         _l("Position in the roll call"),
         default=0,
@@ -24,5 +29,5 @@ class NetworkForm(FlaskForm):
 
 class TopicForm(FlaskForm):
     version = VersionField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.TOPIC)])
     active = BooleanField(_l("Active"), default=True)

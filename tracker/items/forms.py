@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -15,7 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.forms_support import VersionField, int_or_none, options
+from tracker import limits
+from tracker.forms_support import DateField, VersionField, int_or_none, options
 from tracker.i18n import _l
 from tracker.items.models import ItemKind, ItemSource, ItemStatus, Priority
 
@@ -27,16 +27,18 @@ class CheckboxListField(SelectMultipleField):
 
 class ItemForm(FlaskForm):
     version = VersionField()
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=limits.TITLE)])
     kind = SelectField(
         _l("Kind"), choices=options(ItemKind.choices()), default=ItemKind.REQUEST.value
     )
     company_name = StringField(
         _l("Company"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), Length(max=limits.NAME)],
         description=_l("Pick a known company or type a new name."),
     )
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    contact_name = StringField(
+        _l("Contact person"), validators=[Optional(), Length(max=limits.NAME)]
+    )
     topics = CheckboxListField(_l("Topics"), coerce=int)
     responsible_network = SelectField(_l("Responsible network"), coerce=int_or_none)
     reporting_network = SelectField(_l("Reporting network"), coerce=int_or_none)
@@ -52,7 +54,11 @@ class ItemForm(FlaskForm):
     source = SelectField(
         _l("Source"), choices=options(ItemSource.choices()), default=ItemSource.MEETING.value
     )
-    description = TextAreaField(_l("Description"), description=_l("Markdown is allowed."))
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=limits.DESCRIPTION)],
+        description=_l("Markdown is allowed."),
+    )
     confidential = BooleanField(
         _l("Confidential"),
         description=_l("Only the reporting and the responsible network see the content."),
@@ -61,12 +67,12 @@ class ItemForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=10000)])
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=limits.COMMENT)])
 
 
 class ActionForm(FlaskForm):
     version = VersionField()
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=limits.NOTE)])
     follow_up_date = DateField(_l("Follow-up date"), validators=[Optional()])
 
 
@@ -77,7 +83,9 @@ class HandOffForm(FlaskForm):
         coerce=int_or_none,
         validators=[DataRequired(message=_l("Please choose a network."))],
     )
-    note = TextAreaField(_l("Note for the network"), validators=[Optional(), Length(max=10000)])
+    note = TextAreaField(
+        _l("Note for the network"), validators=[Optional(), Length(max=limits.NOTE)]
+    )
 
 
 def status_filter_choices() -> list:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from tracker import limits
 from tracker.auth.models import User
 from tracker.db import utcnow
 from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
@@ -106,6 +107,7 @@ def perform(
     _check(item, action, actor)
     check_version(item, expected_version)
     note = (note or "").strip()
+    limits.check_length(note, limits.NOTE, "note")
     if action.needs_note and not note:
         raise ValidationFailed(_("Please give a reason or a note."), field="note")
     if action.needs_follow_up and follow_up_date is None:
@@ -207,6 +209,7 @@ def hand_off(
     if not can_hand_off(item, actor):
         raise PermissionDenied(_("You may not hand off this item."))
     check_version(item, expected_version)
+    limits.check_length(note, limits.NOTE, "note")
     if network.id == item.responsible_network_id and item.status is not S.ASSIGNED:
         raise ValidationFailed(_("This network is already responsible."), field="network")
     previous = item.responsible_network

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker import limits
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact
 from tracker.db import db, utcnow
@@ -210,5 +211,6 @@ def add_comment(item: Item, *, actor: User, body: str) -> None:
     body = body.strip()
     if not body:
         raise ValidationFailed(_("The comment is empty."), field="body")
+    limits.check_length(body, limits.COMMENT, "body")
     timeline.record(item, actor, ActivityKind.COMMENT, body=body, item_version=item.version)
     db.session.flush()

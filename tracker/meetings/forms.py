@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tracker import limits
 from tracker.forms_support import VersionField, int_or_none, options
 from tracker.i18n import _l
 from tracker.items.models import ItemKind
@@ -32,7 +33,7 @@ WEEKDAYS = [
 
 class SeriesForm(FlaskForm):
     version = VersionField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.NAME)])
     weekday = SelectField(_l("Weekday"), choices=options(WEEKDAYS), coerce=int, default=3)
     start_time = TimeField(_l("Start time"), validators=[DataRequired()])
     duration_minutes = IntegerField(
@@ -43,12 +44,18 @@ class SeriesForm(FlaskForm):
     timezone = StringField(
         _l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), Length(max=60)]
     )
-    video_link = StringField(_l("Video link"), validators=[Optional(), Length(max=500)])
+    video_link = StringField(
+        _l("Video link"), validators=[Optional(), Length(max=limits.VIDEO_LINK)]
+    )
     standing_topics_start = TextAreaField(
-        _l("Standing topics at the start"), description=_l("One topic per line.")
+        _l("Standing topics at the start"),
+        validators=[Optional(), Length(max=limits.STANDING_TOPICS)],
+        description=_l("One topic per line."),
     )
     standing_topics_end = TextAreaField(
-        _l("Standing topics at the end"), description=_l("One topic per line.")
+        _l("Standing topics at the end"),
+        validators=[Optional(), Length(max=limits.STANDING_TOPICS)],
+        description=_l("One topic per line."),
     )
     roll_call = TextAreaField(
         _l("Roll-call order"),
@@ -72,7 +79,7 @@ class VersionForm(FlaskForm):
 
 
 class FreeTopicForm(FlaskForm):
-    title = StringField(_l("Topic"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Topic"), validators=[DataRequired(), Length(max=limits.TITLE)])
 
 
 class AddItemForm(FlaskForm):
@@ -86,14 +93,14 @@ class AddItemForm(FlaskForm):
 class EntryForm(FlaskForm):
     version = VersionField()
     discussed = BooleanField(_l("Discussed"))
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=20000)])
-    decision = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=20000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=limits.ENTRY_NOTE)])
+    decision = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=limits.ENTRY_NOTE)])
 
 
 class EntryItemForm(FlaskForm):
     version = VersionField()
     action = StringField(validators=[Optional(), Length(max=20)])
-    note = StringField(_l("Reason or resolution"), validators=[Optional(), Length(max=5000)])
+    note = StringField(_l("Reason or resolution"), validators=[Optional(), Length(max=limits.NOTE)])
     follow_up_date = DateField(_l("Follow-up date"), validators=[Optional()])
     responsible_network = SelectField(
         _l("Responsible network"), coerce=int_or_none, validators=[Optional()]
@@ -102,7 +109,7 @@ class EntryItemForm(FlaskForm):
 
 
 class TaskForm(FlaskForm):
-    title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Task"), validators=[DataRequired(), Length(max=limits.TITLE)])
     owner = SelectField(
         _l("Responsible person"),
         coerce=int_or_none,
@@ -117,8 +124,8 @@ class TaskDueForm(FlaskForm):
 
 
 class QuickAddForm(FlaskForm):
-    title = StringField(_l("New item"), validators=[DataRequired(), Length(max=300)])
-    company_name = StringField(_l("Company"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("New item"), validators=[DataRequired(), Length(max=limits.TITLE)])
+    company_name = StringField(_l("Company"), validators=[DataRequired(), Length(max=limits.NAME)])
     kind = SelectField(
         _l("Kind"), choices=options(ItemKind.choices()), default=ItemKind.REQUEST.value
     )
