@@ -135,6 +135,9 @@ def _unauthorized():
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per area."""
+    from tracker import routing
+
+    routing.init_app(app)  # before the routes: their <int:...> are then ids
     from tracker.admin.views import bp as admin_bp
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.auth.views import bp as auth_bp

@@ -8,10 +8,13 @@ import functools
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import abort, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
+
+from tracker.ranges import PAGE_MAX, in_id_range
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,7 +49,28 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+class TrackerSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy, with ids and page numbers out of range answered by 404."""
+
+    def get_or_404(self, entity, ident, *, description=None, **kwargs):
+        """Load a record by id, or 404 (also for ids no record can have)."""
+        if isinstance(ident, int) and not in_id_range(ident):
+            abort(404, description=description)
+        return super().get_or_404(entity, ident, description=description, **kwargs)
+
+    def paginate(self, select, *, page=None, **kwargs):
+        """Paginate ``select``; a ``page`` argument outside 1..PAGE_MAX answers 404."""
+        if page is None and request:
+            try:
+                page = int(request.args.get("page", 1))
+            except (TypeError, ValueError):
+                page = 1
+            if not 1 <= page <= PAGE_MAX:
+                abort(404)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = TrackerSQLAlchemy(model_class=Base)
 
 # Whether a transaction that begins now may write. Requests with safe methods set it to
 # False so that readers do not queue behind the write lock; everything else (POST, CLI,
@@ -94,10 +118,25 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() knows only ASCII; erasure and matching need every letter.
+        dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def lower(column):
+    """SQL for ``column`` in lower case, for every alphabet (not only ASCII) on both databases."""
+    return sa.func.unicode_lower(column) if _dialect() == "sqlite" else sa.func.lower(column)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def enum_type(enum_cls) -> sa.Enum:

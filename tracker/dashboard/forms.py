@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from tracker.dashboard.clusters import Thresholds
 from tracker.dashboard.periods import Period
+from tracker.forms_support import DateField
 from tracker.i18n import _, _l
 
 PRESETS = (30, 90, 365)

@@ -10,6 +10,7 @@ from tracker.i18n import _
 from tracker.imports.mapping import cell_text
 from tracker.imports.reader import Cell
 from tracker.items.models import ItemKind, ItemSource, ItemStatus, Priority
+from tracker.ranges import in_date_range
 
 GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?")
@@ -66,7 +67,17 @@ class CellError(ValueError):
 
 
 def parse_date(cell: Cell) -> date | None:
-    """Read ``dd.mm.yyyy``, ``d.m.yy``, ``yyyy-mm-dd``, spreadsheet dates; empty gives None."""
+    """Read ``dd.mm.yyyy``, ``d.m.yy``, ``yyyy-mm-dd``, spreadsheet dates; empty gives None.
+
+    Dates outside the app's range (2000 to 2100) are refused like every form's dates.
+    """
+    day = _read_date(cell)
+    if day is not None and not in_date_range(day):
+        raise CellError(_("“%(value)s” is not a valid date.", value=cell_text(cell) or day))
+    return day
+
+
+def _read_date(cell: Cell) -> date | None:
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):

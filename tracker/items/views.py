@@ -9,7 +9,7 @@ from tracker import caching
 from tracker.companies import services as companies
 from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ConflictError, ServiceError
-from tracker.forms_support import apply_error, set_version
+from tracker.forms_support import apply_error, int_arg, set_version
 from tracker.i18n import _
 from tracker.items import choices, lifecycle, permissions, queries, services
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilterForm, ItemForm
@@ -249,7 +249,7 @@ def duplicates():
         current_user,
         company_name=request.args.get("company_name", "")[:200],
         title=request.args.get("title", "")[:300],
-        exclude_id=request.args.get("exclude", type=int),
+        exclude_id=int_arg("exclude"),
     )
     return render_template("items/_duplicates.html", **found)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -16,7 +14,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker import limits
-from tracker.forms_support import VersionField, int_or_none, options
+from tracker.forms_support import (
+    DateField,
+    DateTimeLocalField,
+    TimeZone,
+    VersionField,
+    int_or_none,
+    options,
+)
 from tracker.i18n import _l
 from tracker.items.models import ItemKind
 
@@ -42,7 +47,9 @@ class SeriesForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=15, max=600)],
     )
     timezone = StringField(
-        _l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), Length(max=60)]
+        _l("Time zone"),
+        default="Europe/Berlin",
+        validators=[DataRequired(), Length(max=60), TimeZone()],
     )
     video_link = StringField(
         _l("Video link"), validators=[Optional(), Length(max=limits.VIDEO_LINK)]

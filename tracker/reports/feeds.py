@@ -27,7 +27,8 @@ def _event(entry: FeedEntry, stamp: datetime) -> Event:
     event.add("uid", f"{entry.uid}@{DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("dtstart", entry.day)
-    event.add("dtend", entry.day + timedelta(days=1))
+    if entry.day < date.max:  # without DTEND an all-day event lasts its day (RFC 5545 3.6.1)
+        event.add("dtend", entry.day + timedelta(days=1))
     event.add("summary", entry.summary)
     event.add("transp", "TRANSPARENT")
     if entry.description:

@@ -16,6 +16,7 @@ from tracker.db import db
 from tracker.items.models import Item, ItemKind
 from tracker.items.permissions import can_view
 from tracker.networks.models import Network
+from tracker.ranges import DATE_MAX, DATE_MIN
 from tracker.reports.register import local_zone, topic_names
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -29,9 +30,11 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str | None) -> Quarter | None:
-        """Read ``2026-Q3``; anything else gives None."""
+        """Read ``2026-Q3``; anything else, or a year outside the app's dates, gives None."""
         match = QUARTER_PATTERN.match(text or "")
-        return cls(int(match[1]), int(match[2])) if match else None
+        if not match or not DATE_MIN.year <= int(match[1]) <= DATE_MAX.year:
+            return None
+        return cls(int(match[1]), int(match[2]))
 
     @classmethod
     def of(cls, day: date) -> Quarter:

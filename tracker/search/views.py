@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from tracker import caching
+from tracker.forms_support import int_arg
 from tracker.search import services
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -15,7 +16,7 @@ def index():
     """Show ranked, highlighted hits in items, activity and companies, one kind per tab."""
     text = request.args.get("q", "").strip()[:200]
     kind = request.args.get("kind", "")
-    number = request.args.get("page", 1, type=int)
+    number = int_arg("page", 1)
 
     def render_results() -> str:
         results = services.search(

@@ -1,0 +1,20 @@
+"""URL converters: an ``<int:...>`` in a route is a record id, 1 to 2**63 - 1."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from tracker.ranges import ID_MAX
+
+
+class IdConverter(IntegerConverter):
+    """An integer converter whose numbers fit a database key; others match no route (404)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=ID_MAX, signed=False) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def init_app(app: Flask) -> None:
+    """Make every ``<int:...>`` of the app's routes an id (before the routes are added)."""
+    app.url_map.converters["int"] = IdConverter
