@@ -46,9 +46,7 @@ def hidden_contact_ids(user: User) -> Select:
     if user.is_authenticated and user.is_admin:
         return select(Contact.id).where(false())
     seen = select(Item.id).where(Item.contact_id == Contact.id, _visible(user)).exists()
-    only_hidden = and_(
-        Contact.id.in_(select(Item.contact_id).where(_hidden_items(user))), ~seen
-    )
+    only_hidden = and_(Contact.id.in_(select(Item.contact_id).where(_hidden_items(user))), ~seen)
     return (
         select(Contact.id)
         .where(or_(Contact.company_id.in_(hidden_company_ids(user)), only_hidden))
