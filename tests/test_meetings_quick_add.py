@@ -93,3 +93,13 @@ def test_fragment_tells_the_meetings_state(client, login, world):
     login(world["manager"])
     html = client.get(f"/meetings/{world['meeting'].id}/live/fragment").text
     assert 'data-status="planned"' in html
+
+
+def test_duplicate_hint_does_not_name_a_hidden_company(client, login, world, make_item,
+                                                            make_company, make_user):
+    secret = make_company(name="Geheimwerk Suhl GmbH")
+    make_item(actor=make_user("manager", world["beta"]), title="Vertraulich", company=secret,
+              confidential=True)
+    login(world["manager"])
+    hint = client.get("/items/duplicates", query_string={"company_name": "geheimwerk suhl"})
+    assert hint.status_code == 200 and "Geheimwerk Suhl GmbH" not in hint.text

@@ -12,6 +12,7 @@ from sqlalchemy import Select, asc, case, desc, or_, select
 
 from tracker.auth.models import User
 from tracker.companies.models import Company, company_key
+from tracker.companies.permissions import company_visible
 from tracker.db import db
 from tracker.items.models import (
     Activity,
@@ -184,7 +185,9 @@ def possible_duplicates(
         similar = [row[0] for row in rows if row[0].id not in seen and row[1] >= needed]
     company = None
     if key:
-        company = db.session.scalar(select(Company).where(Company.name_key == key))
+        company = db.session.scalar(
+            select(Company).where(Company.name_key == key, company_visible(user))
+        )
     return {"same_company": same_company, "similar": similar, "company": company}
 
 
