@@ -13,6 +13,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from tracker.characters import xml_safe_data
 from tracker.config import Config
 from tracker.exports.data import Labels, MeetingDocument, Point
 
@@ -181,6 +182,7 @@ def _minutes(document: DocxDocument, point: Point, labels: Labels) -> None:
 
 def render(doc: MeetingDocument, author: str = Config.ORGANISATION_NAME) -> bytes:
     """Write the agenda or minutes as a .docx file, ``author`` the initiative."""
+    doc = xml_safe_data(doc)  # old rows may hold characters that XML forbids
     document = Document()
     set_metadata(
         document, locale=doc.locale, title=f"{doc.labels.document}: {doc.title}", author=author

@@ -10,10 +10,11 @@ from io import BytesIO, StringIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from tracker.characters import xml_safe
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -51,7 +52,7 @@ def _csv_text(value, formats: Formats) -> str:
         return value.strftime(formats.datetime_pattern)
     if isinstance(value, date):
         return value.strftime(formats.date_pattern)
-    return neutralise(str(value))
+    return neutralise(xml_safe(str(value)))
 
 
 def table_csv(headers: Sequence[str], rows: Sequence[Sequence], formats: Formats) -> bytes:
@@ -69,7 +70,7 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value, formats: Formats, bold: bool = F
     Plain values are passed through: wrapping every value in a cell object is slow.
     """
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = xml_safe(value)
         if not bold and not value.startswith("="):
             return value
     elif not isinstance(value, date):

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from tracker.characters import xml_safe_data
 from tracker.exports.docx import set_metadata
 from tracker.reports.exports import Formats, save, sheet_title, table_sheet, xlsx_cell
 
@@ -123,6 +124,7 @@ def _text(value, date_pattern: str) -> str:
 
 def report_docx(doc: ReportDocument, date_pattern: str) -> bytes:
     """Title, period, the summary, received and closed by kind and topic, and the items."""
+    doc = xml_safe_data(doc)  # old rows may hold characters that XML forbids
     document = Document()
     set_metadata(document, locale=doc.locale, title=doc.title, author=doc.author)
     _setup(document)
