@@ -1,10 +1,4 @@
-"""Session limits, a fresh session at login, and login limits shared through Redis."""
-
-import os
-import socket
-import uuid
-
-import pytest
+"""Session limits, a fresh session at login, and login limits shared by workers."""
 
 from tracker import create_app
 from tracker.auth import sessions
@@ -59,24 +53,10 @@ def test_login_starts_a_fresh_session(client, make_user):
         assert "planted" not in session and session.get("login_at")
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def test_login_limit_is_shared_through_redis(tmp_path, database_url):
-    if not _redis_up():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is not running on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    prefix = f"tracker-test-{uuid.uuid4().hex}"
+def test_login_limit_is_shared_by_workers_through_the_database(app, tmp_path, database_url):
     apps = [create_app(TestingConfig, instance_path=str(tmp_path / str(n)),
-                       SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True,
-                       RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-                       RATELIMIT_KEY_PREFIX=prefix) for n in range(2)]
+                       SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True)
+            for n in range(2)]
     data = {"email": "x@example.org", "password": "wrong wrong wrong"}
     codes = [apps[n % 2].test_client().post("/login", data=data).status_code for n in range(6)]
     assert codes == [401] * 5 + [429]  # two "workers", one budget
