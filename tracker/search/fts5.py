@@ -1,8 +1,9 @@
 """The search on SQLite: FTS5 tables whose rowid is the id of the item, activity or company.
 
 The triggers of the migration keep the tables in sync. Ranking uses the tables' stored
-``rank`` (bm25 with the title weighted highest); hits are marked by highlight() and
-snippet() with the sentinels of tracker.search.markup.
+``rank`` (bm25 with the title weighted highest); hits are marked in the beginning of
+each text by tracker.search.snippets, not by FTS5's highlight() and snippet(), which read
+whole rows.
 """
 
 from __future__ import annotations
@@ -25,16 +26,15 @@ from tracker.companies.permissions import hidden_company_ids
 from tracker.db import db
 from tracker.items.models import Item
 from tracker.search.hidden import hidden_item_ids
-from tracker.search.markup import END, START
 from tracker.search.query import Term, fts5_expression
 from tracker.search.results import ACTIVITIES, COMPANIES, ITEMS
+from tracker.search.snippets import WINDOW, mark, snippet
 
 TABLES: dict[str, TableClause] = {
     ITEMS: table("search_items", column("rowid"), column("rank"), column("title")),
     ACTIVITIES: table("search_activities", column("rowid"), column("rank"), column("item_id")),
     COMPANIES: table("search_companies", column("rowid"), column("rank"), column("title")),
 }
-SNIPPET_TOKENS = 24
 # From this many hits on, the register's text filter scans the items instead of the hits.
 COMMON_HITS = 10_000
 
@@ -102,21 +102,21 @@ def ranked_ids(
     return list(db.session.scalars(stmt))
 
 
-def highlights(kind: str, expr: str, ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Map each id to its title and a snippet of its text, hits between the sentinels."""
+def highlights(kind: str, terms: list[Term], ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Map each id to its title and a snippet of its text, hits between the sentinels.
+
+    Only the beginning of each text is read (tracker.search.snippets): the time does not
+    grow with the size of a row.
+    """
     if not ids:
         return {}
     search = TABLES[kind]
-    name = literal_column(search.name)
-    title = func.highlight(name, 0, START, END) if kind != ACTIVITIES else literal("")
-    snippet = func.snippet(name, 1, START, END, "…", SNIPPET_TOKENS)
-    # "rowid + 0": one pass over the hits instead of one prefix lookup per id.
+    title = func.substr(literal_column("title"), 1, WINDOW) if kind != ACTIVITIES else literal("")
+    body = func.substr(literal_column("body"), 1, WINDOW)
     rows = db.session.execute(
-        select(search.c.rowid, title, snippet).where(
-            _match(kind, expr), (search.c.rowid + 0).in_(ids)
-        )
+        select(search.c.rowid, title, body).select_from(search).where(search.c.rowid.in_(ids))
     )
-    return {row[0]: (row[1], row[2]) for row in rows}
+    return {row[0]: (mark(row[1], terms), snippet(row[2], terms)) for row in rows}
 
 
 def optimize() -> None:

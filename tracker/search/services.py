@@ -64,7 +64,7 @@ def search(user: User, text: str, *, kind: str = "", page: int = 1, per_page: in
         offset=(result_page.page - 1) * per_page,
         window=RANK_WINDOW,
     )
-    result_page.items = _hits(kind, ids, backend.highlights(kind, expr, ids), user)
+    result_page.items = _hits(kind, ids, backend.highlights(kind, terms, ids), user)
     return Results(text, kind, counts, result_page)
 
 

@@ -31,6 +31,7 @@ from tracker.search.hidden import hidden_item_ids
 from tracker.search.markup import END, START
 from tracker.search.query import Term, tsquery_expression
 from tracker.search.results import ACTIVITIES, COMPANIES, ITEMS
+from tracker.search.snippets import WINDOW
 
 CONFIG = literal_column("'german'::regconfig")
 SEARCH_ACTIVITIES = table(
@@ -116,13 +117,15 @@ def _texts(kind: str) -> tuple:
 
 
 def _headline(text, expr: str, options: str):
-    return func.ts_headline(CONFIG, text, _tsquery(expr), literal(options))
+    """ts_headline over the text's first ``WINDOW`` characters: it parses all it is given."""
+    return func.ts_headline(CONFIG, func.left(text, WINDOW), _tsquery(expr), literal(options))
 
 
-def highlights(kind: str, expr: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+def highlights(kind: str, terms: list[Term], ids: list[int]) -> dict[int, tuple[str, str]]:
     """Map each id to its title and a snippet of its text, hits between the sentinels."""
     if not ids:
         return {}
+    expr = expression(terms)
     title, text = _texts(kind)
     rows = db.session.execute(
         select(
