@@ -201,6 +201,12 @@ def child_pids() -> set[int]:
     return {int(pid) for task in tasks for pid in (task / "children").read_text().split()}
 
 
+def test_renderer_warnings_reach_the_app_log(caplog):
+    body = pdf.render('<p>x</p><img src="http://127.0.0.1:9/x.png">')
+    assert body.startswith(b"%PDF")
+    assert "refused to load 'http://127.0.0.1:9/x.png'" in caplog.text
+
+
 def test_renderer_past_its_deadline_is_killed_and_reaped():
     before, started = child_pids(), time.monotonic()
     with pytest.raises(pdf.PdfTimeout, match=r"limit 0\.5 s"):

@@ -19,6 +19,7 @@ and cannot grow beyond ``memory_mb``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import subprocess
 import sys
 import time
@@ -28,6 +29,8 @@ STATIC_FOLDER = Path(__file__).resolve().parents[2] / "static"
 LAYOUT_SCRIPT = Path(__file__).with_name("pdf_layout.py")
 TIMEOUT_SECONDS = 20.0
 MEMORY_MB = 1024
+
+log = logging.getLogger(__name__)
 
 
 class PdfError(Exception):
@@ -62,6 +65,8 @@ def render(
         _end(child)
     if child.returncode != 0 or not body.startswith(b"%PDF"):
         raise PdfError(f"renderer exited with {child.returncode}: {_tail(errors)}")
+    if errors.strip():  # WeasyPrint's warnings, e.g. a refused URL
+        log.warning("PDF renderer: %s", _tail(errors))
     return body
 
 

@@ -7,6 +7,7 @@ the child pays for WeasyPrint alone, not for Flask and the models. Tests import 
 
 from __future__ import annotations
 
+import logging
 import math
 import mimetypes
 import resource
@@ -77,6 +78,7 @@ def main(argv: list[str]) -> int:
     """Read HTML on stdin, write the PDF to stdout: ``pdf_layout.py STATIC SECONDS MB``."""
     static_folder, seconds, memory_mb = argv[0], float(argv[1]), int(argv[2])
     limit_self(seconds, memory_mb)
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")  # to stderr
     html = sys.stdin.buffer.read().decode("utf-8")
     sys.stdout.buffer.write(render(html, static_folder=static_folder))
     sys.stdout.buffer.flush()
