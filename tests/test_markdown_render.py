@@ -82,7 +82,9 @@ MARKDOWN_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(MARKDOWN_PIECES, min_size=1, max_size=50), st.integers(1, N))
 def test_any_markdown_renders_within_budget(pieces, length):
     text = "".join(pieces)
