@@ -153,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.privacy.views import bp as privacy_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.search.views import bp as search_bp
+    from tracker.submissions import models as _submission_models  # noqa: F401
 
     for blueprint in (
         auth_bp,

@@ -280,6 +280,8 @@
     }
     return response.json().then(function (body) {
       form.reset(); // back to the defaults: the next item is not given this one's kind or network
+      const key = form.querySelector("[name=submission_key]");
+      if (key && body.next_key) key.value = body.next_key; // the next item is a new form
       const box = document.getElementById("duplicates");
       if (box) box.replaceChildren();
       showResult(result, body.message || body.reference, body.url, "text-success");

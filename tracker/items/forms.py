@@ -18,6 +18,7 @@ from tracker import limits
 from tracker.forms_support import DateField, VersionField, int_or_none, options
 from tracker.i18n import _l
 from tracker.items.models import ItemKind, ItemSource, ItemStatus, Priority
+from tracker.submissions.forms import submission_key_field
 
 
 class CheckboxListField(SelectMultipleField):
@@ -27,6 +28,7 @@ class CheckboxListField(SelectMultipleField):
 
 class ItemForm(FlaskForm):
     version = VersionField()
+    submission_key = submission_key_field()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=limits.TITLE)])
     kind = SelectField(
         _l("Kind"), choices=options(ItemKind.choices()), default=ItemKind.REQUEST.value

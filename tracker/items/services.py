@@ -82,6 +82,13 @@ def _initial_status(actor: User, responsible: Network | None) -> ItemStatus:
     return ItemStatus.ASSIGNED
 
 
+def reporting_network_for(actor: User, chosen: Network | None) -> Network | None:
+    """The network an item is reported by: a manager's own, else the one the actor chose."""
+    if actor.network is not None and not actor.is_admin:
+        return actor.network
+    return chosen
+
+
 def create_item(
     *,
     actor: User,

@@ -16,6 +16,7 @@ from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilter
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
 from tracker.networks.models import Network
 from tracker.reports import services as saved_views
+from tracker.submissions import services as submissions
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -77,12 +78,16 @@ def new():
     choices.fill_item_form(form, current_user)
     if form.validate_on_submit():
         begin_writing()
+        earlier, claim = submissions.claim(form.submission_key.data, current_user)
+        if earlier is not None:
+            return _created_before(earlier)
         try:
             item = services.create_item(actor=current_user, **_create_values(form))
         except ServiceError as exc:
             db.session.rollback()
             apply_error(form, exc)
         else:
+            submissions.done(claim, item.id)
             # Read before the commit: afterwards each attribute would load the row again,
             # in a new transaction that waits for SQLite's write lock.
             reference, target = item.reference, url_for("items.detail", item_id=item.id)
@@ -91,6 +96,15 @@ def new():
             return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("items/new.html", form=form), status
+
+
+def _created_before(item_id: str):
+    """A resent create form: show the item the first send made, create none."""
+    db.session.commit()
+    flash(_("This form was sent before; the item was created then."), "info")
+    if item_id.isdigit():
+        return redirect(url_for("items.detail", item_id=int(item_id)))
+    return redirect(url_for("items.index"))
 
 
 def _company_and_contact(form: ItemForm):

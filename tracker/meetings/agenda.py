@@ -20,7 +20,7 @@ from tracker.meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from tracker.meetings.permissions import require_open, require_run
+from tracker.meetings.permissions import require_entry_visible, require_open, require_run
 from tracker.meetings.services import local_date, roll_call, touch, touch_entries
 from tracker.versioning import check_version, flush_or_conflict
 
@@ -342,6 +342,7 @@ def move_entry(entry: AgendaEntry, offset: int, *, actor: User) -> None:
     """Move an entry up (negative) or down (positive) among the visible entries."""
     require_run(actor)
     require_open(entry.meeting)
+    require_entry_visible(entry, actor)
     visible = [e for e in sorted(entry.meeting.entries, key=lambda e: e.position) if not e.removed]
     index = visible.index(entry)
     target = max(0, min(len(visible) - 1, index + offset))
@@ -356,6 +357,7 @@ def remove_entry(entry: AgendaEntry, *, actor: User, expected_version: int | Non
     """Take an entry off the agenda; a refresh does not bring it back."""
     require_run(actor)
     require_open(entry.meeting)
+    require_entry_visible(entry, actor)
     check_version(entry, expected_version)
     entry.removed = True
     entry.updated_by = actor
@@ -367,6 +369,7 @@ def restore_entry(entry: AgendaEntry, *, actor: User) -> None:
     """Put a removed entry back on the agenda."""
     require_run(actor)
     require_open(entry.meeting)
+    require_entry_visible(entry, actor)
     entry.removed = False
     db.session.flush()
     touch(entry.meeting)

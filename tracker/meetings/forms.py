@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -24,6 +25,7 @@ from tracker.forms_support import (
 )
 from tracker.i18n import _l
 from tracker.items.models import ItemKind
+from tracker.submissions.forms import submission_key_field
 
 WEEKDAYS = [
     (0, _l("Monday")),
@@ -139,6 +141,11 @@ class QuickAddForm(FlaskForm):
     responsible_network = SelectField(
         _l("Responsible network"), coerce=int_or_none, validators=[Optional()]
     )
+    reporting_network = SelectField(
+        _l("Reporting network"), coerce=int_or_none, validators=[Optional()]
+    )
+    allow_duplicate = HiddenField(default="", validators=[Optional(), Length(max=1)])
+    submission_key = submission_key_field()
 
 
 class AttendanceForm(FlaskForm):

@@ -12,12 +12,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import User
 from tracker.db import db, utcnow
-from tracker.exceptions import PermissionDenied, ValidationFailed
+from tracker.exceptions import DuplicateSuspected, PermissionDenied, ValidationFailed
 from tracker.i18n import _
 from tracker.items import services as items
 from tracker.items import timeline
 from tracker.items.models import ActivityKind, Item, ItemKind, ItemSource
-from tracker.items.permissions import can_view
 from tracker.meetings import services
 from tracker.meetings.agenda import add_item_entry
 from tracker.meetings.documents import short_date
@@ -29,7 +28,7 @@ from tracker.meetings.models import (
     MeetingStatus,
     Task,
 )
-from tracker.meetings.permissions import require_open, require_run
+from tracker.meetings.permissions import require_entry_visible, require_open, require_run
 from tracker.meetings.services import Presence, ensure_next_meeting, touch, touch_entries
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
@@ -49,19 +48,13 @@ def _touch_for(meeting: Meeting, entry: AgendaEntry | None) -> None:
         touch(meeting)
 
 
-def _require_visible(entry: AgendaEntry, actor: User) -> None:
-    """A confidential item's entry is recorded only by those who may see the item."""
-    if entry.item is not None and not can_view(actor, entry.item):
-        raise PermissionDenied(_("You may not see this item."))
-
-
 def update_entry(
     entry: AgendaEntry, *, actor: User, expected_version: int | None, **changes: Any
 ) -> dict[str, tuple[Any, Any]]:
     """Record the outcome of an agenda entry: discussed, note, decision."""
     require_run(actor)
     require_open(entry.meeting)
-    _require_visible(entry, actor)
+    require_entry_visible(entry, actor)
     check_version(entry, expected_version)
     diff = {}
     for field in ENTRY_FIELDS:
@@ -102,7 +95,7 @@ def add_task(
     if meeting is not None:
         require_open(meeting)
     if entry is not None:
-        _require_visible(entry, actor)
+        require_entry_visible(entry, actor)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationFailed(_("A task needs a title."), field="title")
@@ -162,22 +155,40 @@ def quick_add(
     company_name: str,
     kind: ItemKind,
     responsible_network: Network | None = None,
+    reporting_network: Network | None = None,
+    allow_duplicate: bool = False,
 ) -> Item:
-    """Register an item raised in the meeting and put it on the agenda at once."""
-    from tracker.companies.services import find_or_create_company
+    """Register an item raised in the meeting and put it on the agenda at once.
+
+    An open item of the same company with the same title is not created twice by
+    accident: without ``allow_duplicate`` that raises ``DuplicateSuspected``.
+    """
+    from tracker.companies.services import find_company, find_or_create_company
+    from tracker.items.queries import same_open_item
 
     require_run(actor)
     require_open(meeting)
     if not (company_name or "").strip():
         raise ValidationFailed(_("A company is required."), field="company_name")
-    if actor.network is None and not actor.is_admin:
-        raise PermissionDenied(_("Only managers of a network report items."))
+    existing = find_company(company_name)
+    twin = same_open_item(actor, existing, title) if existing and not allow_duplicate else None
+    if twin is not None:
+        raise DuplicateSuspected(
+            _(
+                "%(company)s has an open item with this title already: %(ref)s. "
+                "Send again to add it anyway.",
+                company=existing.name,
+                ref=twin.reference,
+            ),
+            reference=twin.reference,
+            item_id=twin.id,
+        )
     item = items.create_item(
         actor=actor,
         title=title,
         kind=kind,
-        company=find_or_create_company(company_name, actor=actor),
-        reporting_network=actor.network,
+        company=existing or find_or_create_company(company_name, actor=actor),
+        reporting_network=items.reporting_network_for(actor, reporting_network),
         responsible_network=responsible_network,
         source=ItemSource.MEETING,
     )
@@ -283,12 +294,13 @@ def update_item_in_meeting(
     if item is None:
         raise ValidationFailed(_("This entry has no item."))
     check_version(item, expected_version)
+    shown_assignee_id = item.assignee_id  # the form showed this one: unchanged, it is no choice
     if responsible_network is not None and responsible_network.id != item.responsible_network_id:
         lifecycle.hand_off(item, responsible_network, actor=actor, expected_version=None)
     changes: dict[str, Any] = {}
     if follow_up_date is not None and follow_up_date != item.follow_up_date:
         changes["follow_up_date"] = follow_up_date
-    if assignee is not None and assignee.id != item.assignee_id:
+    if assignee is not None and assignee.id != shown_assignee_id:
         changes["assignee"] = assignee
     if changes:
         items.update_item(item, actor=actor, expected_version=None, **changes)

@@ -11,7 +11,7 @@ from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ConflictError, DuplicateSuspected, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
-from tracker.items.models import ItemKind
+from tracker.items.models import Item, ItemKind
 from tracker.meetings import live as outcomes
 from tracker.meetings import live_render, services
 from tracker.meetings.forms import (
@@ -24,6 +24,8 @@ from tracker.meetings.forms import (
 from tracker.meetings.models import AgendaEntry, Meeting, Task
 from tracker.meetings.views import bp
 from tracker.networks.models import Network
+from tracker.submissions import services as submissions
+from tracker.submissions.services import new_key
 
 
 def _is_fetch() -> bool:
@@ -258,6 +260,9 @@ def quick_add(meeting_id: int):
     if not form.validate_on_submit():
         return _error(_("A new item needs a title and a company."), 400)
     begin_writing()
+    earlier, claim = submissions.claim(form.submission_key.data, current_user)
+    if earlier is not None:
+        return _quick_added(db.session.get(Item, int(earlier or 0)), meeting_id, again=True)
     try:
         item = outcomes.quick_add(
             meeting,
@@ -272,14 +277,27 @@ def quick_add(meeting_id: int):
     except DuplicateSuspected as exc:
         db.session.rollback()
         return _duplicate(exc, meeting, form)
+    submissions.done(claim, item.id)
+    return _quick_added(item, meeting_id)
+
+
+def _quick_added(item: Item | None, meeting_id: int, again: bool = False):
+    """Answer a quick-add with the new item; a resend is answered with the item it made."""
+    if item is None:  # a resend whose first send made nothing that still exists
+        db.session.commit()
+        return _error(_("This form was sent before."), 409)
     answer = dict(reference=item.reference, id=item.id, company=item.company.name)
     db.session.commit()
     if _is_fetch():
         answer["message"] = _("%(ref)s added (%(company)s).", ref=answer["reference"],
                               company=answer["company"])
         answer["url"] = url_for("items.detail", item_id=answer["id"])
+        answer["next_key"] = new_key()
         return jsonify(answer)
-    flash(_("Item %(ref)s was created.", ref=answer["reference"]), "success")
+    if again:
+        flash(_("This form was sent before; the item was created then."), "info")
+    else:
+        flash(_("Item %(ref)s was created.", ref=answer["reference"]), "success")
     return redirect(url_for("meetings.live", meeting_id=meeting_id))
 
 

@@ -26,3 +26,11 @@ def require_run(user: User) -> None:
 def require_open(meeting: Meeting) -> None:
     if not meeting.is_open:
         raise InvalidTransition(_("This meeting is closed; its minutes can no longer change."))
+
+
+def require_entry_visible(entry, actor: User) -> None:
+    """A confidential item's entry is changed only by those who may see the item."""
+    from tracker.items.permissions import can_view
+
+    if entry.item is not None and not can_view(actor, entry.item):
+        raise PermissionDenied(_("You may not see this item."))
