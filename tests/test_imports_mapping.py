@@ -44,7 +44,14 @@ from tracker.imports.reader import Sheet
         ("Follow-up date", "follow_up_date"),
         ("Responsible network", "responsible_network"),
         ("Stadt", None),
-        ("Nr.", None),
+        ("Nr.", "running_number"),
+        ("lfd. Nr.", "running_number"),
+        ("E-Mail", "contact_email"),
+        ("Ansprechpartner E-Mail", "contact_email"),
+        ("Telefon", "contact_phone"),
+        ("erledigt am", "closed_on"),
+        ("Datum Abschluss", "closed_on"),
+        ("Ort", None),
         ("", None),
     ],
 )
@@ -53,7 +60,7 @@ def test_guess_field_reads_german_english_and_misspelt_headers(app, header, fiel
 
 
 def test_guess_mapping_gives_each_field_to_its_surest_column(app):
-    assert guess_mapping(["Untrnehmen", "Firma", "Titel", "Nr."]) == {1: "company", 2: "title"}
+    assert guess_mapping(["Untrnehmen", "Firma", "Titel", "Ort"]) == {1: "company", 2: "title"}
 
 
 def test_split_table_skips_a_title_row_above_the_header(app):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tracker.imports.rows import Lookups, read_row, row_key
+from tracker.imports.rows import Lookups, formula_cells, read_row, row_key
 from tracker.imports.values import CellError, parse_date
 from tracker.items.models import ItemKind, ItemSource, ItemStatus, Priority
 from tracker.networks.models import Network
@@ -31,7 +31,7 @@ def lookups():
     ki, foerderung = Topic(id=1, name="KI"), Topic(id=2, name="Förderung")
     return Lookups(
         topics={"ki": ki, "foerderung": foerderung},
-        networks={"netza": home, "netzb": other, "zweites netzwerk": other},
+        networks={"netza": home, "netzb": other, "zweitesnetzwerk": other},
         network=home,
     )
 
@@ -76,14 +76,18 @@ def test_read_row_lists_every_problem_of_the_row(app, lookups):
     cells = "GmbH||Quatsch|waiting|sehr|Brief|KI, Robotik||morgen|31.02.2026|vielleicht"
     values, problems = read_row(8, cells.split("|"), COLUMNS, lookups)
     assert values is None
-    # every column but the responsible network; "waiting" is known but needs a responsible one
-    assert [p.column for p in problems] == [label for _f, label in COLUMNS.values()][:7] + [
+    # every column but the status ("waiting" without a network is imported as new), the
+    # topics (an unknown topic is noted, not a problem) and the responsible network
+    labels = [label for _f, label in COLUMNS.values()]
+    assert [p.column for p in problems] == labels[:3] + labels[4:6] + [
         "Wiedervorlage",
         "Datum",
         "Vertraulich",
     ]
     assert {p.row for p in problems} == {8}
-    assert "Robotik" in problems[6].message and "KI" not in problems[6].message
+    assert [(u.kind, u.text, u.rows) for u in lookups.unknown.values()] == [
+        ("topic", "Robotik", [8])
+    ]
 
 
 def test_read_row_defaults_empty_cells_where_the_design_allows(app, lookups):
@@ -99,3 +103,67 @@ def test_row_key_depends_on_content_not_position_or_format(app):
     assert key == row_key(["optik ag", "KI-Pilot", date(2025, 3, 12)])
     assert key != row_key(["Optik AG", "KI-Pilot", "13.03.2025"])
     assert len(key) == 64
+
+
+@pytest.mark.parametrize("written", ["NetzB", "netz-b", "NETZ B", "Zweites  Netzwerk"])
+def test_network_names_match_across_case_spaces_and_hyphens(app, lookups, written):
+    cells = f"Optik AG|KI-Pilot|Bedarf||||||||||{written}".split("|")
+    values, problems = read_row(2, cells, {**COLUMNS, 12: ("reporting_network", "Netz")}, lookups)
+    assert problems == [] and values.reporting_network.short_name == "NetzB"
+
+
+def test_unknown_network_is_noted_once_with_all_its_rows(app, lookups):
+    columns = {**COLUMNS, 12: ("reporting_network", "Netz")}
+    for number in (2, 3):
+        cells = "Optik AG|KI-Pilot|Bedarf||||||||||Energie-Netzwerk".split("|")
+        _values, problems = read_row(number, cells, columns, lookups)
+        assert [p.column for p in problems] == ["Netz"]
+    (unknown,) = lookups.unknown.values()
+    assert (unknown.kind, unknown.text, unknown.rows) == ("network", "Energie-Netzwerk", [2, 3])
+
+
+def test_unknown_topic_is_created_or_left_out_as_chosen(app, lookups):
+    cells = "Optik AG|KI-Pilot|Bedarf||||KI, Robotik||||".split("|")
+    values, _problems = read_row(2, cells, COLUMNS, lookups)
+    assert [t.name for t in values.topics] == ["KI", "Robotik"] and values.topics[1].id is None
+    lookups.topics["robotik"] = None  # "leave out"
+    values, _problems = read_row(3, cells, COLUMNS, lookups)
+    assert [t.name for t in values.topics] == ["KI"]
+
+
+def test_status_needing_a_network_is_new_or_the_chosen_one(app, lookups):
+    cells = "Optik AG|KI-Pilot|Bedarf|in Bearbeitung|||||||".split("|")
+    values, problems = read_row(2, cells, COLUMNS, lookups)
+    assert problems == [] and values.lacked_network
+    assert values.status is ItemStatus.NEW and values.expected_status is ItemStatus.NEW
+    lookups.without_network = lookups.networks["netzb"]
+    values, _problems = read_row(2, cells, COLUMNS, lookups)
+    assert values.expected_status is ItemStatus.IN_PROGRESS and not values.lacked_network
+    assert values.responsible_network.short_name == "NetzB"
+
+
+def test_open_row_naming_a_network_is_a_handoff_unless_chosen_otherwise(app, lookups):
+    cells = "Optik AG|KI-Pilot|Bedarf|offen||||NetzB|||".split("|")
+    values, _problems = read_row(2, cells, COLUMNS, lookups)
+    assert values.opens_handoff and values.expected_status is ItemStatus.ASSIGNED
+    lookups.open_in_progress = True
+    values, _problems = read_row(2, cells, COLUMNS, lookups)
+    assert values.expected_status is ItemStatus.IN_PROGRESS
+
+
+def test_row_is_named_by_its_running_number_else_company_title_and_date(app, lookups):
+    columns = {**COLUMNS, 12: ("running_number", "Nr.")}
+    first, _p = read_row(2, "Optik AG|KI-Pilot|Bedarf||||||||||17".split("|"), columns, lookups)
+    fixed, _p = read_row(2, "Optik AG|KI-Pilot 2|Wunsch||||||||||17".split("|"), columns, lookups)
+    assert first.key == fixed.key and first.digest != fixed.digest
+    plain, _p = read_row(2, "optik ag|KI-Pilot|Bedarf".split("|"), COLUMNS, lookups)
+    other_form, _p = read_row(2, "Optik UG|KI-Pilot|Bedarf".split("|"), COLUMNS, lookups)
+    again, _p = read_row(9, "Optik AG|KI-Pilot|Wunsch|neu".split("|"), COLUMNS, lookups)
+    assert plain.key == again.key != other_form.key
+
+
+def test_formula_looking_cells_are_flagged_but_not_phone_numbers(app):
+    columns = {0: ("title", "Titel"), 1: ("contact_phone", "Telefon"), 2: ("company", "Firma")}
+    cells = ['=HYPERLINK("http://x","klick")', "+49 361 1234", "@Firma"]
+    flagged = formula_cells(4, cells, columns)
+    assert [(p.row, p.column) for p in flagged] == [(4, "Titel"), (4, "Firma")]

@@ -71,7 +71,8 @@ def test_full_flow_checks_first_then_imports_the_valid_rows(client, admin):
     assert check.status_code == 200 and _items() == 0
     page = _text(check)
     assert ngettext("Import %(num)d item", "Import %(num)d items", 6) in page
-    assert _("Same content as row %(row)d.", row=2) in page
+    assert _("row %(row)d = row %(first)d", row=9, first=2) in page  # repeated, imported once
+    assert "NetzX" in page.split('id="unknown"')[1]  # the unknown network, with a choice
     assert page.count("<tr><td>8</td><td>") == 2  # status and follow-up date of row 8
     done = client.post("/import/run", data=form)
     assert done.status_code == 200 and _items() == 6

@@ -24,12 +24,27 @@ def company_key(name: str) -> str:
     return " ".join(text.split())
 
 
+def legal_key(name: str) -> str:
+    """Return a company name's key with its legal form kept: "Optik AG" ≠ "Optik UG"."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _LEGAL_FORMS.sub(lambda m: " " + re.sub(r"[^\w&]+", "", m.group(0)) + " ", text)
+    text = re.sub(r"[^\w&]+", " ", text)
+    return " ".join(text.split())
+
+
+def legal_form(name: str) -> str:
+    """Return the legal forms named in a company name, folded ("gmbh & co kg"), or ""."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(re.sub(r"[^\w&]+", "", m.group(0)) for m in _LEGAL_FORMS.finditer(text))
+
+
 class Company(db.Model):
     __tablename__ = "companies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # Not unique: "Optik AG" and "Optik UG" are two firms with the same key (see legal_key).
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
     city: Mapped[str] = mapped_column(String(100), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")

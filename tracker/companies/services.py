@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from tracker.auth.models import User
-from tracker.companies.models import Company, Contact, company_key
+from tracker.companies.models import Company, Contact, company_key, legal_key
 from tracker.companies.permissions import company_visible, contact_visible
 from tracker.db import db
 from tracker.exceptions import PermissionDenied, ValidationFailed
@@ -44,9 +44,16 @@ def clean_website(url: str) -> str:
 
 
 def find_company(name: str) -> Company | None:
-    """Return the company whose name matches ``name`` (case, legal form, spaces ignored)."""
+    """Return the company whose name matches ``name`` (case, legal form, spaces ignored).
+
+    Of firms that differ only in legal form, the one with the same legal form comes first.
+    """
     key = company_key(name)
-    return db.session.scalar(select(Company).where(Company.name_key == key)) if key else None
+    if not key:
+        return None
+    found = list(db.session.scalars(select(Company).where(Company.name_key == key)))
+    same = [c for c in found if legal_key(c.name) == legal_key(name)]
+    return (same or sorted(found, key=lambda c: c.id) or [None])[0]
 
 
 def find_or_create_company(name: str, *, actor: User) -> Company:
@@ -56,14 +63,25 @@ def find_or_create_company(name: str, *, actor: User) -> Company:
 
 
 def create_company(
-    *, actor: User, name: str, city: str = "", website: str = "", notes: str = ""
+    *,
+    actor: User,
+    name: str,
+    city: str = "",
+    website: str = "",
+    notes: str = "",
+    other_legal_form: bool = False,
 ) -> Company:
-    """Register a company; its name must not match an existing one."""
+    """Register a company; its name must not match an existing one.
+
+    ``other_legal_form`` allows a firm whose name differs from one only in its legal form
+    ("Optik UG" beside "Optik AG"), when someone has decided they are two firms.
+    """
     _require_editor(actor)
     name = " ".join((name or "").split())
     if not company_key(name):
         raise ValidationFailed(_("A company name is required."), field="name")
-    if find_company(name):
+    existing = find_company(name)
+    if existing and (not other_legal_form or legal_key(existing.name) == legal_key(name)):
         raise ValidationFailed(_("This company exists already."), field="name")
     company = Company(
         name=name,

@@ -70,6 +70,18 @@ def _read(path: Path) -> services.Upload:
 @click.option(
     "--kind", type=click.Choice([k.value for k in ItemKind]), help="Kind for rows without one."
 )
+@click.option(
+    "--without-network",
+    "without_network",
+    help="Rows whose status needs a responsible network and name none: give them this "
+    "network (short name). Default: import them as new, without one.",
+)
+@click.option(
+    "--open-in-progress",
+    is_flag=True,
+    help="Open rows naming a responsible network: in progress there, not hand-offs.",
+)
+@click.option("--overwrite-changed", is_flag=True, help="Update items changed in the app since.")
 @click.option("--user", "email", help="The importing admin; default: the first active admin.")
 @click.option("--locale", type=click.Choice(["de", "en"]), help="Language of the report.")
 @with_appcontext
@@ -79,6 +91,9 @@ def run_command(
     dry_run: bool,
     mapping_json: str | None,
     kind: str | None,
+    without_network: str | None,
+    open_in_progress: bool,
+    overwrite_changed: bool,
     email: str | None,
     locale: str | None,
 ) -> None:
@@ -90,6 +105,12 @@ def run_command(
             mapping=mapping,
             network=_network(network_short),
             default_kind=ItemKind(kind) if kind else None,
+            choices=services.Choices(
+                without_network=_network(without_network).id if without_network else None,
+                open_in_progress=open_in_progress,
+                overwrite_changed=overwrite_changed,
+            ),
+            filename=file.name,
         )
         _echo_header(file, upload, mapping)
         try:
@@ -120,22 +141,65 @@ def _echo_header(path: Path, upload: services.Upload, mapping: dict[int, str]) -
 def _echo_plan(plan: services.Plan, dry_run: bool) -> None:
     if dry_run:
         click.echo(_("Dry run: nothing was saved. Items to create: %(n)d", n=len(plan.rows)))
+        click.echo(_("Items to update: %(n)d", n=len(plan.applied_updates)))
     else:
         click.echo(_("Items created: %(n)d", n=len(plan.created)))
         for item in plan.created:
             click.echo(f"  {item.reference} {item.title}")
+        click.echo(_("Items updated: %(n)d", n=len(plan.updated)))
+    _echo_updates(plan)
+    _echo_companies(plan)
+    click.echo(_("Already imported: %(n)d", n=len(plan.already_imported)))
+    for row, item in plan.already_imported:
+        click.echo("  " + _("row %(row)d", row=row) + f": {item.reference}")
+    click.echo(_("Repeated rows (imported once): %(n)d", n=len(plan.duplicates)))
+    for row, first in plan.duplicates:
+        click.echo("  " + _("row %(row)d", row=row) + ": " + _("same as row %(row)d", row=first))
+    for entry in plan.unknown:
+        click.echo(_unknown_line(entry))
+    for label in plan.ignored_columns:
+        click.echo(_("Column %(column)s is not imported.", column=label))
+    click.echo(_("Empty rows skipped: %(n)d", n=plan.empty_rows))
+    _echo_problems(_("Problems: %(n)d", n=len(plan.problems)), plan.problems)
+    _echo_problems(_("Worth a look: %(n)d", n=len(plan.warnings)), plan.warnings)
+
+
+def _unknown_line(entry) -> str:
+    if entry.kind == "network":
+        text = _("Unknown network “%(value)s” in rows %(rows)s", value=entry.text, rows="")
+    else:
+        text = _("Unknown topic “%(value)s” in rows %(rows)s", value=entry.text, rows="")
+    return text + ", ".join(str(r) for r in entry.rows)
+
+
+def _echo_updates(plan: services.Plan) -> None:
+    for update in plan.updates:
+        line = "  " + _("row %(row)d", row=update.row) + f": {update.item.reference}"
+        if update.changed_in_app:
+            line += " (" + _("changed in the app since the import") + ")"
+        click.echo(line)
+        for label, old, new in update.shown():
+            click.echo(f"    {label}: {old} → {new}")
+
+
+def _echo_companies(plan: services.Plan) -> None:
     click.echo(_("New companies: %(n)d", n=len(plan.new_companies)))
     for name in plan.new_companies:
         click.echo(f"  {name}")
     click.echo(_("Matched to existing companies: %(n)d", n=len(plan.matched_companies)))
     for name, company in plan.matched_companies:
         click.echo(f"  {name} → {company.name}")
-    click.echo(_("Already imported: %(n)d", n=len(plan.already_imported)))
-    for row, item in plan.already_imported:
-        click.echo("  " + _("row %(row)d", row=row) + f": {item.reference}")
-    click.echo(_("Empty rows skipped: %(n)d", n=plan.empty_rows))
-    click.echo(_("Problems: %(n)d", n=len(plan.problems)))
-    for problem in plan.problems:
+    for match in plan.fuzzy_companies:
+        target = (
+            match.candidate.name if match.candidate else plan.companies[match.candidate_key].name
+        )
+        verdict = _("assigned to") if match.use_candidate else _("not the same as")
+        click.echo(f"  {match.name}: {verdict} {target}")
+
+
+def _echo_problems(title: str, problems: list) -> None:
+    click.echo(title)
+    for problem in problems:
         where = _("row %(row)d", row=problem.row)
         where += f", {problem.column}" if problem.column else ""
         click.echo(f"  {where}: {problem.message}")

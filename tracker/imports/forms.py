@@ -10,10 +10,13 @@ from wtforms.validators import DataRequired, Optional
 from tracker.forms_support import options
 from tracker.i18n import _l
 from tracker.imports.mapping import FIELDS
+from tracker.imports.services import NEW_TOPIC, SKIP_TOPIC, Choices
 from tracker.items.models import ItemKind
 from tracker.networks.models import Network
 
 IGNORE = ""
+# Names of the dry run's choices; the part after the prefix is the value's key.
+NETWORK_VALUE, TOPIC_VALUE, COMPANY = "network-value:", "topic-value:", "company:"
 
 
 def field_choices() -> list:
@@ -62,3 +65,33 @@ class MappingForm(FlaskForm):
 def fill_networks(field: SelectField, networks: list[Network]) -> None:
     """Offer the networks by short name and name."""
     field.choices = options((n.id, f"{n.short_name} – {n.name}") for n in networks)
+
+
+def _prefixed(formdata, prefix: str) -> dict[str, str]:
+    return {k[len(prefix) :]: v for k, v in formdata.items() if k.startswith(prefix)}
+
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def read_choices(formdata) -> Choices:
+    """Read what the office chose in the dry run; anything malformed counts as no choice.
+
+    The services check every id against the register.
+    """
+    networks = {k: int(v) for k, v in _prefixed(formdata, NETWORK_VALUE).items() if v.isdigit()}
+    topics = {
+        k: v
+        for k, v in _prefixed(formdata, TOPIC_VALUE).items()
+        if v in (NEW_TOPIC, SKIP_TOPIC) or v.isdigit()
+    }
+    companies = {k: v for k, v in _prefixed(formdata, COMPANY).items() if v in ("existing", "new")}
+    return Choices(
+        networks=networks,
+        topics=topics,
+        companies=companies,
+        without_network=_number(formdata.get("without_network")),
+        open_in_progress=formdata.get("open_as") == "in_progress",
+        overwrite_changed=formdata.get("overwrite_changed") == "1",
+    )

@@ -12,9 +12,12 @@ from tracker.i18n import _, _l
 from tracker.imports.reader import Cell, Row, Sheet
 
 FIELDS = {
+    "running_number": _l("Running number"),
     "title": _l("Title"),
     "company": _l("Company"),
     "contact": _l("Contact"),
+    "contact_email": _l("Contact's e-mail"),
+    "contact_phone": _l("Contact's phone"),
     "kind": _l("Kind"),
     "description": _l("Description"),
     "topics": _l("Topics"),
@@ -25,6 +28,8 @@ FIELDS = {
     "source": _l("Source"),
     "follow_up_date": _l("Follow-up date"),
     "recorded_on": _l("Originally recorded on"),
+    "accepted_on": _l("Accepted on"),
+    "closed_on": _l("Closed on"),
     "resolution_note": _l("Resolution note"),
     "confidential": _l("Confidential"),
 }
@@ -32,12 +37,16 @@ REQUIRED = ("title", "company")
 
 # Header spellings, already normalised (see ``normalise``): German first, then English.
 SYNONYMS = {
+    "running_number": "nr nummer lfdnr laufendenr laufendenummer lfd id no number runningnumber",
     "title": "titel anliegen betreff bedarf anfrage gegenstand bezeichnung kurztitel "
     "title subject concern",
     "company": "unternehmen firma firmenname unternehmensname betrieb organisation "
     "company organization",
     "contact": "ansprechpartner ansprechpartnerin ansprechperson kontakt kontaktperson "
     "contact contactperson",
+    "contact_email": "email mail emailadresse mailadresse emailansprechpartner emailaddress",
+    "contact_phone": "telefon telefonnummer telefonnr tel telnr rufnummer mobil handy phone "
+    "phonenumber",
     "kind": "art typ anliegenart artdesanliegens kind type",
     "description": "beschreibung details erlaeuterung bemerkung bemerkungen notiz notizen "
     "kommentar inhalt description notes",
@@ -53,11 +62,18 @@ SYNONYMS = {
     "followup followupdate due duedate",
     "recorded_on": "datum erfasst erfasstam eingang eingangsdatum erstelltam angelegtam "
     "gemeldetam date created createdat createdon recordedon",
+    "accepted_on": "angenommenam uebernommenam annahme annahmedatum uebernahmedatum "
+    "acceptedon acceptedat",
+    "closed_on": "erledigtam abgeschlossenam geschlossenam abschluss abschlussdatum "
+    "erledigungsdatum closedon closedat completedon doneon",
     "resolution_note": "ergebnis abschlussvermerk erledigungsvermerk loesung "
     "resolution resolutionnote outcome",
     "confidential": "vertraulich confidential",
 }
 _INDEX = {word: name for name, words in SYNONYMS.items() for word in words.split()}
+# In a header of several known words these decide first: "Ansprechpartner E-Mail" is the
+# contact's e-mail, "Datum Abschluss" the closing date, "Nr. Telefon" a phone number.
+SPECIFIC = ("contact_email", "contact_phone", "closed_on", "accepted_on")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 FUZZY_CUTOFF = 0.8
 FUZZY_MIN_LENGTH = 6
@@ -79,12 +95,19 @@ def _compact(header: str) -> str:
     return "".join(words)
 
 
+def _words(header: str) -> list[str]:
+    words = normalise(header).split()
+    pairs = ["".join(words[i : i + 2]) for i in range(len(words) - 1)]  # "E Mail", "erledigt am"
+    return words + pairs
+
+
 def guess_field(header: str) -> tuple[str | None, float]:
     """Return the field a header most likely means and how sure the guess is (0 to 1)."""
     key = _compact(header)
     if key in _INDEX:
         return _INDEX[key], 1.0
-    words = sorted((w for w in normalise(header).split() if w in _INDEX), key=len, reverse=True)
+    words = sorted((w for w in _words(header) if w in _INDEX), key=len, reverse=True)
+    words.sort(key=lambda w: _INDEX[w] not in SPECIFIC)
     if words:  # "Titel des Anliegens", "Wiedervorlage Datum": the longest known word decides
         return _INDEX[words[0]], 0.9
     if len(key) < FUZZY_MIN_LENGTH:  # "Stadt" is not a misspelt "Stand"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from tracker.db import db
@@ -10,11 +10,20 @@ from tracker.exceptions import ValidationFailed
 from tracker.forms_support import apply_error
 from tracker.i18n import _
 from tracker.imports import cli, services
-from tracker.imports.forms import MappingForm, UploadForm, fill_networks
+from tracker.imports.forms import (
+    COMPANY,
+    NETWORK_VALUE,
+    TOPIC_VALUE,
+    MappingForm,
+    UploadForm,
+    fill_networks,
+    read_choices,
+)
 from tracker.imports.mapping import column_letter, guess_mapping, preview
 from tracker.imports.reader import ReadError, pack, unpack
 from tracker.networks import services as networks
 from tracker.networks.models import Network
+from tracker.topics import services as topics
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 bp.cli.add_command(cli.run_command)
@@ -123,6 +132,20 @@ def _options(form: MappingForm, upload: services.Upload) -> dict:
         mapping=form.column_mapping(len(upload.table.headers)),
         network=db.session.get(Network, form.network.data),
         default_kind=form.kind(),
+        choices=read_choices(request.form),
+        filename=form.filename.data or "",
+    )
+
+
+def _check_page(form: MappingForm, upload: services.Upload, plan: services.Plan):
+    return render_template(
+        "imports/check.html",
+        form=form,
+        upload=upload,
+        plan=plan,
+        networks=networks.active_networks(),
+        topics=topics.all_topics(),
+        names={"network": NETWORK_VALUE, "topic": TOPIC_VALUE, "company": COMPANY},
     )
 
 
@@ -140,7 +163,7 @@ def check():
     except ValidationFailed as exc:
         apply_error(form, exc)
         return _mapping_page(form, upload, 400)
-    return render_template("imports/check.html", form=form, upload=upload, plan=plan)
+    return _check_page(form, upload, plan)
 
 
 @bp.post("/run")

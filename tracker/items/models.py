@@ -139,8 +139,15 @@ class Item(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     accepted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    # Fingerprint of the imported row this item came from: re-importing creates nothing new.
+    # The imported row this item came from: ``import_key`` names the row (the file's running
+    # number, else company, title and date), ``import_digest`` fingerprints all its cells, so
+    # that a re-import skips unchanged rows and updates corrected ones. ``import_version`` is
+    # the item's version right after the import: a higher version was changed in the app.
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    import_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    import_file: Mapped[str | None] = mapped_column(String(200))
+    import_row: Mapped[int | None]
+    import_version: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
 
     # "unnested": below an outer join (AgendaEntry.item, Task.item) a LEFT JOIN, not a nested

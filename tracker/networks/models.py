@@ -18,6 +18,9 @@ class Network(db.Model):
     short_name: Mapped[str] = mapped_column(String(40), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(300), default="")
+    # Other names people write for the network, one a line ("Energie-Netzwerk"): the import
+    # matches them like the name and the short name.
+    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")
     roll_call_position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -27,3 +30,8 @@ class Network(db.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    @property
+    def alias_list(self) -> list[str]:
+        """The aliases, one per line, without blanks."""
+        return [line.strip() for line in (self.aliases or "").splitlines() if line.strip()]
