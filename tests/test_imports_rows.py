@@ -105,9 +105,13 @@ def test_row_key_depends_on_content_not_position_or_format(app):
     assert len(key) == 64
 
 
+def _cells(text: str) -> list[str]:
+    return text.split("|")
+
+
 @pytest.mark.parametrize("written", ["NetzB", "netz-b", "NETZ B", "Zweites  Netzwerk"])
 def test_network_names_match_across_case_spaces_and_hyphens(app, lookups, written):
-    cells = f"Optik AG|KI-Pilot|Bedarf||||||||||{written}".split("|")
+    cells = _cells(f"Optik AG|KI-Pilot|Bedarf||||||||||{written}")
     values, problems = read_row(2, cells, {**COLUMNS, 12: ("reporting_network", "Netz")}, lookups)
     assert problems == [] and values.reporting_network.short_name == "NetzB"
 
@@ -115,7 +119,7 @@ def test_network_names_match_across_case_spaces_and_hyphens(app, lookups, writte
 def test_unknown_network_is_noted_once_with_all_its_rows(app, lookups):
     columns = {**COLUMNS, 12: ("reporting_network", "Netz")}
     for number in (2, 3):
-        cells = "Optik AG|KI-Pilot|Bedarf||||||||||Energie-Netzwerk".split("|")
+        cells = _cells("Optik AG|KI-Pilot|Bedarf||||||||||Energie-Netzwerk")
         _values, problems = read_row(number, cells, columns, lookups)
         assert [p.column for p in problems] == ["Netz"]
     (unknown,) = lookups.unknown.values()
@@ -123,7 +127,7 @@ def test_unknown_network_is_noted_once_with_all_its_rows(app, lookups):
 
 
 def test_unknown_topic_is_created_or_left_out_as_chosen(app, lookups):
-    cells = "Optik AG|KI-Pilot|Bedarf||||KI, Robotik||||".split("|")
+    cells = _cells("Optik AG|KI-Pilot|Bedarf||||KI, Robotik||||")
     values, _problems = read_row(2, cells, COLUMNS, lookups)
     assert [t.name for t in values.topics] == ["KI", "Robotik"] and values.topics[1].id is None
     lookups.topics["robotik"] = None  # "leave out"
@@ -132,7 +136,7 @@ def test_unknown_topic_is_created_or_left_out_as_chosen(app, lookups):
 
 
 def test_status_needing_a_network_is_new_or_the_chosen_one(app, lookups):
-    cells = "Optik AG|KI-Pilot|Bedarf|in Bearbeitung|||||||".split("|")
+    cells = _cells("Optik AG|KI-Pilot|Bedarf|in Bearbeitung|||||||")
     values, problems = read_row(2, cells, COLUMNS, lookups)
     assert problems == [] and values.lacked_network
     assert values.status is ItemStatus.NEW and values.expected_status is ItemStatus.NEW
@@ -143,7 +147,7 @@ def test_status_needing_a_network_is_new_or_the_chosen_one(app, lookups):
 
 
 def test_open_row_naming_a_network_is_a_handoff_unless_chosen_otherwise(app, lookups):
-    cells = "Optik AG|KI-Pilot|Bedarf|offen||||NetzB|||".split("|")
+    cells = _cells("Optik AG|KI-Pilot|Bedarf|offen||||NetzB|||")
     values, _problems = read_row(2, cells, COLUMNS, lookups)
     assert values.opens_handoff and values.expected_status is ItemStatus.ASSIGNED
     lookups.open_in_progress = True
@@ -153,12 +157,12 @@ def test_open_row_naming_a_network_is_a_handoff_unless_chosen_otherwise(app, loo
 
 def test_row_is_named_by_its_running_number_else_company_title_and_date(app, lookups):
     columns = {**COLUMNS, 12: ("running_number", "Nr.")}
-    first, _p = read_row(2, "Optik AG|KI-Pilot|Bedarf||||||||||17".split("|"), columns, lookups)
-    fixed, _p = read_row(2, "Optik AG|KI-Pilot 2|Wunsch||||||||||17".split("|"), columns, lookups)
+    first, _p = read_row(2, _cells("Optik AG|KI-Pilot|Bedarf||||||||||17"), columns, lookups)
+    fixed, _p = read_row(2, _cells("Optik AG|KI-Pilot 2|Wunsch||||||||||17"), columns, lookups)
     assert first.key == fixed.key and first.digest != fixed.digest
-    plain, _p = read_row(2, "optik ag|KI-Pilot|Bedarf".split("|"), COLUMNS, lookups)
-    other_form, _p = read_row(2, "Optik UG|KI-Pilot|Bedarf".split("|"), COLUMNS, lookups)
-    again, _p = read_row(9, "Optik AG|KI-Pilot|Wunsch|neu".split("|"), COLUMNS, lookups)
+    plain, _p = read_row(2, _cells("optik ag|KI-Pilot|Bedarf"), COLUMNS, lookups)
+    other_form, _p = read_row(2, _cells("Optik UG|KI-Pilot|Bedarf"), COLUMNS, lookups)
+    again, _p = read_row(9, _cells("Optik AG|KI-Pilot|Wunsch|neu"), COLUMNS, lookups)
     assert plain.key == again.key != other_form.key
 
 

@@ -148,3 +148,23 @@ def test_too_many_rows_for_the_web_point_to_the_command_line(client, admin, monk
     message = "The file has more than %(limit)d rows. Please split it, or import it on the "
     assert response.status_code == 400
     assert _(message + "command line.", limit=5) in _text(response)
+
+
+def test_item_page_names_the_file_and_row_it_was_imported_from(client, admin):
+    form = dict(MESSY_MAPPING, payload=pack(MESSY.read_bytes()), network=_network_id("NetzB"))
+    client.post("/import/run", data=dict(form, filename="Register.csv"))
+    item = db.session.scalar(select(Item).where(Item.import_row == 4))
+    page = _text(client.get(f"/items/{item.id}"))
+    assert _("imported from %(file)s, row %(row)d", file="Register.csv", row=4) in page
+
+
+def test_network_aliases_are_edited_by_the_office(client, admin):
+    from tracker.networks.models import Network
+
+    network = db.session.get(Network, _network_id("NetzA"))
+    data = {"name": network.name, "short_name": "NetzA", "version": network.version}
+    data |= {"aliases": " Energie-Netzwerk \r\n\r\nH2  Wartburg", "roll_call_position": 1}
+    assert client.post(f"/admin/networks/{network.id}", data=data).status_code == 302
+    db.session.refresh(network)
+    assert network.alias_list == ["Energie-Netzwerk", "H2 Wartburg"]
+    assert "Energie-Netzwerk" in client.get(f"/admin/networks/{network.id}").text

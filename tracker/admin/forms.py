@@ -19,6 +19,12 @@ class NetworkForm(FlaskForm):
         _l("Description"), validators=[Optional(), Length(max=limits.NETWORK_DESCRIPTION)]
     )
     website = StringField(_l("Website"), validators=[Optional(), Length(max=limits.WEBSITE)])
+    aliases = TextAreaField(
+        _l("Other names"),
+        validators=[Optional(), Length(max=limits.NETWORK_DESCRIPTION)],
+        description=_l("One a line, as people write the network: an import matches them."),
+        render_kw={"rows": 3},
+    )
     roll_call_position = IntegerField(
         _l("Position in the roll call"),
         default=0,

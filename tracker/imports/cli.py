@@ -165,11 +165,10 @@ def _echo_plan(plan: services.Plan, dry_run: bool) -> None:
 
 
 def _unknown_line(entry) -> str:
+    rows = ", ".join(str(r) for r in entry.rows)
     if entry.kind == "network":
-        text = _("Unknown network “%(value)s” in rows %(rows)s", value=entry.text, rows="")
-    else:
-        text = _("Unknown topic “%(value)s” in rows %(rows)s", value=entry.text, rows="")
-    return text + ", ".join(str(r) for r in entry.rows)
+        return _("Unknown network “%(value)s” in rows %(rows)s", value=entry.text, rows=rows)
+    return _("Unknown topic “%(value)s” in rows %(rows)s", value=entry.text, rows=rows)
 
 
 def _echo_updates(plan: services.Plan) -> None:

@@ -86,6 +86,7 @@ class Plan:
     created: list[Item] = field(default_factory=list)
     updated: list[Item] = field(default_factory=list)
     choices: Choices = field(default_factory=Choices)
+    new_topics: dict[str, Topic] = field(default_factory=dict)  # unknown topics to create
 
     @property
     def rows_with_problems(self) -> int:
@@ -211,6 +212,7 @@ def plan_import(
         )
     plan.updates = [u for u in plan.updates if u.changes]
     _list_unknown(plan, context)
+    plan.new_topics = context.new_topics
     return plan
 
 
@@ -354,7 +356,12 @@ class Origin:
         extra = {k: v for k, v in extra.items() if v and v != getattr(contact, k)}
         if extra:
             companies.save_contact(
-                company, actor=self.actor, contact=contact, expected_version=None, **extra
+                company,
+                actor=self.actor,
+                contact=contact,
+                expected_version=None,
+                name=contact.name,
+                **extra,
             )
         return contact
 
@@ -398,24 +405,15 @@ class Origin:
 
 def _remember_values(plan: Plan) -> None:
     """Keep the office's choices for unknown values, for the next import."""
-    chosen = plan.choices
-    for entry in plan.unknown:
-        if entry.kind == "network" and entry.key in chosen.networks:
-            _remember("network", entry.key, network_id=chosen.networks[entry.key])
-        elif entry.kind == "topic" and chosen.topics.get(entry.key, "").isdigit():
-            _remember("topic", entry.key, topic_id=int(chosen.topics[entry.key]))
-    for key, topic in _created_topics(plan).items():
-        _remember("topic", key, topic_id=topic.id)
-
-
-def _created_topics(plan: Plan) -> dict[str, Topic]:
-    created = {}
-    for item in plan.created + plan.updated:
-        for topic in item.topics:
-            key = value_key(topic.name)
-            if any(u.kind == "topic" and u.key == key for u in plan.unknown):
-                created[key] = topic
-    return created
+    for key, network_id in plan.choices.networks.items():
+        if db.session.get(Network, network_id) is not None:
+            _remember("network", key, network_id=network_id)
+    for key, choice in plan.choices.topics.items():
+        if choice.isdigit() and db.session.get(Topic, int(choice)) is not None:
+            _remember("topic", key, topic_id=int(choice))
+    for key, topic in plan.new_topics.items():
+        if topic.id is not None:  # created with an imported item
+            _remember("topic", key, topic_id=topic.id)
 
 
 def _remember(kind: str, key: str, **target: int) -> None:

@@ -15,7 +15,15 @@ from tracker.items.models import Item, ItemStatus
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
 
-NETWORK_FIELDS = ("name", "short_name", "description", "website", "roll_call_position", "active")
+NETWORK_FIELDS = (
+    "name",
+    "short_name",
+    "description",
+    "website",
+    "aliases",
+    "roll_call_position",
+    "active",
+)
 
 
 def active_networks() -> list[Network]:
@@ -69,6 +77,9 @@ def save_network(
         check_version(network, expected_version)
     if "website" in values:
         values["website"] = clean_website(values["website"])
+    if "aliases" in values:  # one a line, blanks and repeated spaces dropped
+        lines = (" ".join(line.split()) for line in (values["aliases"] or "").splitlines())
+        values["aliases"] = "\n".join(line for line in lines if line)
     for field in NETWORK_FIELDS:
         if field in values:
             setattr(network, field, values[field])
