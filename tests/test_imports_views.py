@@ -168,3 +168,14 @@ def test_network_aliases_are_edited_by_the_office(client, admin):
     db.session.refresh(network)
     assert network.alias_list == ["Energie-Netzwerk", "H2 Wartburg"]
     assert "Energie-Netzwerk" in client.get(f"/admin/networks/{network.id}").text
+
+
+def test_choices_of_the_dry_run_are_applied_when_checking_again(client, admin):
+    form = dict(MESSY_MAPPING, payload=pack(MESSY.read_bytes()), network=_network_id("NetzB"))
+    first = _text(client.post("/import/check", data=form))
+    assert 'name="network-value:netzx"' in first
+    assert _("Unknown network: %(value)s.", value="NetzX") in first
+    form["network-value:netzx"] = str(_network_id("NetzA"))
+    again = _text(client.post("/import/check", data=form))
+    assert _("Unknown network: %(value)s.", value="NetzX") not in again
+    assert ngettext("Import %(num)d item", "Import %(num)d items", 7) in again
