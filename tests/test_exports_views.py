@@ -106,7 +106,8 @@ def test_lang_en_gives_english_export_to_a_german_user(client, login, make_user,
     login(make_user("admin", locale="de"))
     response = client.get(f"/meetings/{meeting.id}/minutes.md?lang=en")
     assert response.text.startswith("# Minutes: ") and "### Item 1 " in response.text
-    assert "**Decision:**" in response.text and "Beschluss" not in response.text
+    # The entry was not discussed: its decision was prepared, not made.
+    assert "**Proposed decision:**" in response.text and "Beschluss" not in response.text
     assert "filename=Minutes-2026-11-26.md" in response.headers["Content-Disposition"]
 
 

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.db import db
-from tracker.exceptions import ServiceError, TemporarilyUnavailable
+from tracker.exceptions import NotFound, ServiceError, TemporarilyUnavailable
 from tracker.i18n import _
 
 
@@ -55,6 +55,8 @@ def handle_http(exc: HTTPException):
 
 def handle_service(exc: ServiceError):
     db.session.rollback()
+    if isinstance(exc, NotFound):  # a hidden record looks exactly like a missing one
+        return _answer(404, *_texts()[404])
     return _answer(exc.status_code, _("Not possible"), exc.message)
 
 

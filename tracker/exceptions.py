@@ -20,6 +20,15 @@ class PermissionDenied(ServiceError):
     status_code = 403
 
 
+class NotFound(ServiceError):
+    """The record does not exist for this user: hidden records are answered like missing ones."""
+
+    status_code = 404
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message, field)
+
+
 class InvalidTransition(ServiceError):
     status_code = 409
 

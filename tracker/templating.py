@@ -132,14 +132,6 @@ def initials(name: str) -> str:
     return (words[0][:1] + (words[-1][:1] if len(words) > 1 else "")).upper()
 
 
-def initials(name: str) -> str:
-    """The first letters of the first and last name, titles left out ("Dr. Anna Alpha" -> "AA")."""
-    words = [word for word in name.split() if not word.endswith(".")] or name.split()
-    if not words:
-        return ""
-    return (words[0][:1] + (words[-1][:1] if len(words) > 1 else "")).upper()
-
-
 def _can_view(item) -> bool:
     from flask_login import current_user
 
@@ -153,7 +145,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["datetime"] = datetime_filter
-    app.jinja_env.filters["initials"] = initials
     app.jinja_env.filters["initials"] = initials
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

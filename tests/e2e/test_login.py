@@ -32,7 +32,7 @@ def test_login_lands_on_start_page_with_name(page, live_server, manager):
     expect(page.locator("main h1")).to_contain_text("Anna Alpha")
     expect(page.locator("#user-menu")).to_have_text("Anna Alpha")
     page.locator("#user-menu").click()
-    expect(page.locator("#nav-main .dropdown-item-text")).to_contain_text("Alpha")
+    expect(page.locator("#nav-main .dropdown-item-text").last).to_contain_text("Alpha")
 
 
 def test_logout_returns_to_login_and_protects_pages(page, live_server, manager):

@@ -44,9 +44,8 @@ OWN_VIEW = _expect("login", "404", "404", "ok", "404")  # manager A's private sa
 # Deleting manager A's shared view: only its owner may; the admin, asking last, finds it gone.
 OWNER_ONLY = _expect("login", "403", "403", "ok", "404")
 # Changing what only network A and admins may see (a contact or company known only from a
-# confidential item, that item's agenda entry): observers are refused before any lookup,
-# the manager of another network finds nothing. Outcomes and tasks of that entry are
-# refused to other networks (A_EDITS) like the item itself.
+# confidential item, that item's agenda entry, its outcome, item and tasks): observers are
+# refused before any lookup, the manager of another network finds nothing.
 HIDDEN_EDIT = _expect("login", "403", "404", "ok", "ok")
 ADMINS = _expect("login", "403", "403", "403", "ok")
 MISSING = _expect("login", "404", "404", "404", "404")
@@ -196,6 +195,9 @@ ADMIN = [
     get("admin.user_edit", "/admin/users/{observer_id}", ADMINS),
     post("admin.user_edit", "/admin/users/{observer_id}", ADMINS, {"email": ""}),
     post("admin.user_reset_factors", "/admin/users/{deactivated_id}/factors/reset", ADMINS),
+    post(
+        "admin.factor_policy", "/admin/users/factor-policy", ADMINS, {"required_for_managers": ""}
+    ),
     get("admin.network_list", "/admin/networks", ADMINS),
     get("admin.network_edit", "/admin/networks/new", ADMINS),
     post("admin.network_edit", "/admin/networks/new", ADMINS, {"name": ""}),
@@ -261,7 +263,7 @@ MEETINGS = [
     post(
         "meetings.entry_outcome",
         "/meetings/entries/{secret_entry}/outcome",
-        A_EDITS,
+        HIDDEN_EDIT,
         {"note": "besprochen"},
         fetch=True,
     ),
@@ -275,7 +277,7 @@ MEETINGS = [
     post(
         "meetings.entry_item",
         "/meetings/entries/{secret_entry}/item",
-        A_EDITS,
+        HIDDEN_EDIT,
         {"follow_up_date": "2030-01-01"},
         fetch=True,
     ),
@@ -296,7 +298,7 @@ MEETINGS = [
     post(
         "meetings.add_task",
         "/meetings/entries/{secret_entry}/tasks",
-        A_EDITS,
+        HIDDEN_EDIT,
         {"title": "Anrufen", "owner": "{manager_a_id}"},
         fetch=True,
     ),

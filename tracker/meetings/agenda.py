@@ -341,8 +341,8 @@ def add_free_topic(meeting: Meeting, title: str, *, actor: User) -> AgendaEntry:
 def move_entry(entry: AgendaEntry, offset: int, *, actor: User) -> None:
     """Move an entry up (negative) or down (positive) among the visible entries."""
     require_run(actor)
-    require_open(entry.meeting)
     require_entry_visible(entry, actor)
+    require_open(entry.meeting)
     visible = [e for e in sorted(entry.meeting.entries, key=lambda e: e.position) if not e.removed]
     index = visible.index(entry)
     target = max(0, min(len(visible) - 1, index + offset))
@@ -356,8 +356,8 @@ def move_entry(entry: AgendaEntry, offset: int, *, actor: User) -> None:
 def remove_entry(entry: AgendaEntry, *, actor: User, expected_version: int | None) -> None:
     """Take an entry off the agenda; a refresh does not bring it back."""
     require_run(actor)
-    require_open(entry.meeting)
     require_entry_visible(entry, actor)
+    require_open(entry.meeting)
     check_version(entry, expected_version)
     entry.removed = True
     entry.updated_by = actor
@@ -368,8 +368,8 @@ def remove_entry(entry: AgendaEntry, *, actor: User, expected_version: int | Non
 def restore_entry(entry: AgendaEntry, *, actor: User) -> None:
     """Put a removed entry back on the agenda."""
     require_run(actor)
-    require_open(entry.meeting)
     require_entry_visible(entry, actor)
+    require_open(entry.meeting)
     entry.removed = False
     db.session.flush()
     touch(entry.meeting)

@@ -53,8 +53,8 @@ def update_entry(
 ) -> dict[str, tuple[Any, Any]]:
     """Record the outcome of an agenda entry: discussed, note, decision."""
     require_run(actor)
-    require_open(entry.meeting)
     require_entry_visible(entry, actor)
+    require_open(entry.meeting)
     check_version(entry, expected_version)
     diff = {}
     for field in ENTRY_FIELDS:
@@ -92,10 +92,10 @@ def add_task(
 ) -> Task:
     """Raise a task for a person, optionally tied to an agenda entry and its item."""
     require_run(actor)
-    if meeting is not None:
-        require_open(meeting)
     if entry is not None:
         require_entry_visible(entry, actor)
+    if meeting is not None:
+        require_open(meeting)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationFailed(_("A task needs a title."), field="title")
@@ -170,7 +170,7 @@ def quick_add(
     require_open(meeting)
     if not (company_name or "").strip():
         raise ValidationFailed(_("A company is required."), field="company_name")
-    existing = find_company(company_name)
+    existing = find_company(company_name, viewer=actor)
     twin = same_open_item(actor, existing, title) if existing and not allow_duplicate else None
     if twin is not None:
         raise DuplicateSuspected(
@@ -289,6 +289,7 @@ def update_item_in_meeting(
     from tracker.items import lifecycle
 
     require_run(actor)
+    require_entry_visible(entry, actor)
     require_open(entry.meeting)
     item = entry.item
     if item is None:

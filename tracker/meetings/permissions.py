@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker.auth.models import User
-from tracker.exceptions import InvalidTransition, PermissionDenied
+from tracker.exceptions import InvalidTransition, NotFound, PermissionDenied
 from tracker.i18n import _
 from tracker.meetings.models import Meeting
 
@@ -29,8 +29,8 @@ def require_open(meeting: Meeting) -> None:
 
 
 def require_entry_visible(entry, actor: User) -> None:
-    """A confidential item's entry is changed only by those who may see the item."""
+    """A confidential item's entry is changed only by those who may see it; others find nothing."""
     from tracker.items.permissions import can_view
 
     if entry.item is not None and not can_view(actor, entry.item):
-        raise PermissionDenied(_("You may not see this item."))
+        raise NotFound()
