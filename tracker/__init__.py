@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker import routing
 
     routing.init_app(app)  # before the routes: their <int:...> are then ids
+    from tracker.admin import settings as _settings  # noqa: F401
     from tracker.admin.views import bp as admin_bp
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.auth.views import bp as auth_bp

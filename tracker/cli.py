@@ -75,6 +75,20 @@ def set_password(email: str, password: str) -> None:
     click.echo(f"Password of {user.email} changed.")
 
 
+@users_cli.command("reset-factors")
+@click.argument("email")
+def reset_factors(email: str) -> None:
+    """Remove a user's second factors (lost device and codes) and end their sessions."""
+    from tracker.auth import factors
+
+    user = users.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    factors.reset_factors(user, actor=None)
+    db.session.commit()
+    click.echo(f"Second factors of {user.email} removed; a new one is set up at the next login.")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     from tracker.backup import backup_command

@@ -45,7 +45,22 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     LOGIN_ADDRESS_RATE_LIMIT = "30 per minute"
-    PASSWORD_RESET_RATE_LIMIT = "5 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"  # noqa: S105 - a rate, not a password
+
+    # Second factor (tracker/auth/factors.py): the coordination office always needs one;
+    # managers too when the office requires it on the users page (its default:
+    # MFA_REQUIRED_FOR_MANAGERS). Wrong codes, recovery codes and
+    # passkeys are limited per account and address, and per account from anywhere.
+    MFA_REQUIRED_FOR_ADMINS = True
+    MFA_REQUIRED_FOR_MANAGERS = False
+    MFA_PENDING_SECONDS = 300  # between the password and the second factor
+    FACTOR_RATE_LIMIT = "5 per minute"
+    FACTOR_ACCOUNT_RATE_LIMIT = "20 per hour"
+    # Passkeys: the relying party is the request's host unless set (then the origin, e.g.
+    # "https://bedarf.example.org", is checked against WEBAUTHN_ORIGIN).
+    WEBAUTHN_RP_ID: str | None = None
+    WEBAUTHN_ORIGIN: str | None = None
+    WEBAUTHN_RP_NAME = "Bedarfsregister"
 
     SESSION_IDLE_MINUTES = 180  # a two-hour meeting with a break stays logged in
     PASSWORD_RESET_MAX_AGE = 3600
@@ -82,6 +97,9 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast for tests only
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # The suite logs its admins in with a password alone; tests/test_auth_factors.py and
+    # tests/e2e/test_second_factor.py turn the requirement on.
+    MFA_REQUIRED_FOR_ADMINS = False
 
 
 def _parse(value: str):

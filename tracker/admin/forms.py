@@ -1,4 +1,4 @@
-"""Admin forms for networks and topics (user forms live in auth.forms)."""
+"""Admin forms for networks, topics and the office's settings (user forms live in auth.forms)."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
@@ -37,3 +37,13 @@ class TopicForm(FlaskForm):
     version = VersionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.TOPIC)])
     active = BooleanField(_l("Active"), default=True)
+
+
+class FactorPolicyForm(FlaskForm):
+    required_for_managers = BooleanField(
+        _l("Network managers need a second factor"),
+        description=_l(
+            "Managers without an authenticator app or passkey set one up at their next login."
+            " The coordination office always needs one."
+        ),
+    )

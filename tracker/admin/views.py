@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker.admin.forms import NetworkForm, TopicForm
+from tracker.admin import settings
+from tracker.admin.forms import FactorPolicyForm, NetworkForm, TopicForm
 from tracker.audit.models import AuditEvent
+from tracker.auth import factors
 from tracker.auth import services as users
 from tracker.auth.forms import UserForm
 from tracker.auth.models import User, UserRole
 from tracker.db import db
 from tracker.forms_support import options, save_form
+from tracker.i18n import _
 from tracker.networks import services as networks
 from tracker.networks.models import Network
 from tracker.topics import services as topics
@@ -32,7 +35,28 @@ def _admins_only():
 def user_list():
     """List all users."""
     rows = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
-    return render_template("admin/users.html", users=rows)
+    policy = FactorPolicyForm(required_for_managers=settings.flag(settings.FACTORS_FOR_MANAGERS))
+    return render_template(
+        "admin/users.html", users=rows, policy=policy, with_factor=factors.users_with_factor()
+    )
+
+
+@bp.post("/users/factor-policy")
+def factor_policy():
+    """Require a second factor of all network managers, or leave it to each of them."""
+    form = FactorPolicyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    required = form.required_for_managers.data
+    if settings.set_flag(settings.FACTORS_FOR_MANAGERS, required, actor=current_user):
+        db.session.commit()
+        flash(
+            _("Network managers now need a second factor.")
+            if required
+            else _("A second factor is now up to each network manager."),
+            "success",
+        )
+    return redirect(url_for("admin.user_list"))
 
 
 def _user_form(user: User | None) -> UserForm:
@@ -85,6 +109,16 @@ def user_edit(user_id: int):
             users.set_password(user, form.password.data)
 
     return save_form(form, "admin/user_edit.html", save, "admin.user_list", user=user)
+
+
+@bp.post("/users/<int:user_id>/factors/reset")
+def user_reset_factors(user_id: int):
+    """Remove a user's second factors (device and recovery codes lost); audited."""
+    user = db.get_or_404(User, user_id)
+    factors.reset_factors(user, actor=current_user)
+    db.session.commit()
+    flash(_("The second factor of %(name)s was reset.", name=user.name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 @bp.get("/networks")

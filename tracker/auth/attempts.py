@@ -24,9 +24,16 @@ from tracker.db import db, utcnow
 
 LOGIN_FAILED = "login_failed"
 RESET_REQUESTED = "reset_requested"
+FACTOR_FAILED = "factor_failed"
 _LIMIT = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)s?\s*$", re.I)
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_LIMIT_KEYS = ("LOGIN_RATE_LIMIT", "LOGIN_ADDRESS_RATE_LIMIT", "PASSWORD_RESET_RATE_LIMIT")
+_LIMIT_KEYS = (
+    "LOGIN_RATE_LIMIT",
+    "LOGIN_ADDRESS_RATE_LIMIT",
+    "PASSWORD_RESET_RATE_LIMIT",
+    "FACTOR_RATE_LIMIT",
+    "FACTOR_ACCOUNT_RATE_LIMIT",
+)
 
 
 def parse_limit(text: str) -> tuple[int, timedelta]:
@@ -49,13 +56,14 @@ def subject_for(email: str, account: User | None) -> str:
     return account.email if account is not None else "unknown:" + account_key(email)
 
 
-def _used_up(setting: str, kind: str, address: str, account: str | None = None) -> bool:
+def _used_up(setting: str, kind: str, address: str | None, account: str | None = None) -> bool:
     count, window = parse_limit(current_app.config[setting])
     stmt = select(func.count(LoginAttempt.id)).where(
         LoginAttempt.kind == kind,
-        LoginAttempt.address == address,
         LoginAttempt.created_at > utcnow() - window,
     )
+    if address is not None:
+        stmt = stmt.where(LoginAttempt.address == address)
     if account is not None:
         stmt = stmt.where(LoginAttempt.account == account)
     return db.session.scalar(stmt) >= count
@@ -67,6 +75,20 @@ def login_locked(email: str, address: str) -> bool:
         return False
     return _used_up("LOGIN_RATE_LIMIT", LOGIN_FAILED, address, account_key(email)) or _used_up(
         "LOGIN_ADDRESS_RATE_LIMIT", LOGIN_FAILED, address
+    )
+
+
+def factor_locked(email: str | None, address: str) -> bool:
+    """Whether second-factor failures lock this account (here or from anywhere) or address."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return False
+    if _used_up("LOGIN_ADDRESS_RATE_LIMIT", FACTOR_FAILED, address):
+        return True
+    if email is None:
+        return False
+    key = account_key(email)
+    return _used_up("FACTOR_RATE_LIMIT", FACTOR_FAILED, address, key) or _used_up(
+        "FACTOR_ACCOUNT_RATE_LIMIT", FACTOR_FAILED, None, key
     )
 
 
@@ -102,6 +124,15 @@ def _note(kind: str, email: str, address: str, event: str, account: User | None,
 def note_failed_login(email: str, address: str, account: User | None, reason: str) -> None:
     """Count a failed login and audit it (committed whatever the request does next)."""
     _note(LOGIN_FAILED, email, address, "login_failed", account, reason=reason)
+
+
+def note_failed_factor(account: User | None, address: str, method: str) -> None:
+    """Count a wrong code, recovery code or passkey and audit it (committed at once).
+
+    A password reset does not lift these: it proves nothing about the second factor.
+    """
+    email = account.email if account is not None else ""
+    _note(FACTOR_FAILED, email, address, "factor_failed", account, method=method)
 
 
 def note_reset_request(email: str, address: str, account: User | None) -> None:

@@ -66,10 +66,10 @@ def check_login(email: str, password: str) -> LoginCheck:
     return LoginCheck(user)
 
 
-def record_login(user: User) -> None:
-    """Note a successful login (time and audit entry)."""
+def record_login(user: User, **details: Any) -> None:
+    """Note a successful login (time and audit entry, with how the user logged in)."""
     user.last_login_at = utcnow()
-    audit.record("login", actor=user, subject=user.email)
+    audit.record("login", actor=user, subject=user.email, **details)
 
 
 def _check_role_network(role: UserRole, network: Network | None) -> None:

@@ -53,14 +53,23 @@ def login():
         attempts.note_failed_login(email, address, check.account, check.failure)
         flash(_("E-mail or password is not correct."), "danger")
         return render_template("auth/login.html", form=form), 401
-    begin_writing()  # the password was checked outside the write lock
-    services.record_login(check.account)
-    key = services.open_session(check.account)
-    session.clear()  # a fresh session on login: no fixation
-    login_user(check.account)
-    sessions.start(key)
+    target = safe_next(form.next.data)
+    second_step = factor_views.after_password(check.account, target)
+    if second_step is not None:
+        return second_step  # not logged in until the second factor is checked
+    open_login(check.account, method="password")
     db.session.commit()
-    return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
+    return redirect(target or url_for("dashboard.index"))
+
+
+def open_login(user, **details) -> None:
+    """Log the user in with a fresh session (the caller commits)."""
+    begin_writing()  # the password and factors were checked outside the write lock
+    services.record_login(user, **details)
+    key = services.open_session(user)
+    session.clear()  # a fresh session on login: no fixation
+    login_user(user)
+    sessions.start(key)
 
 
 @bp.post("/logout")
@@ -101,13 +110,17 @@ def account():
             )
         except ValidationFailed as exc:
             apply_error(form, exc)
-            return render_template("auth/account.html", form=form), 400
+            return _account_page(form, 400)
         db.session.commit()
         login_user(current_user._get_current_object())  # new token: keep this session only
         flash(_("Your password was changed. Other sessions were logged out."), "success")
         return redirect(url_for("auth.account"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/account.html", form=form), status
+    return _account_page(form, 400 if form.is_submitted() else 200)
+
+
+def _account_page(form: PasswordChangeForm, status: int):
+    factors = factor_views.account_factors(current_user)
+    return render_template("auth/account.html", form=form, **factors), status
 
 
 @bp.post("/account/logout-everywhere")
@@ -122,4 +135,4 @@ def logout_everywhere():
     return redirect(url_for("auth.login"))
 
 
-from tracker.auth import reset_views  # noqa: E402,F401  (routes on the same blueprint)
+from tracker.auth import factor_views, reset_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -51,7 +51,11 @@ def echo_logins() -> None:
     for index, (email, network) in enumerate(demo_managers()):
         label = "Netzwerkmanager·in (manager):" if index == 0 else " " * 29
         lines.append(f"{label} {email} / {password} (network {network})")
-    lines += [f"Every demo user has the password {password}.", "=" * 40]
+    lines += [
+        f"Every demo user has the password {password}.",
+        "The coordination office sets up a second factor (authenticator app) at its first login.",
+        "=" * 40,
+    ]
     click.echo("\n".join(lines))
 
 
