@@ -72,3 +72,46 @@ def test_a_visible_item_makes_the_company_visible(world, make_item):
     make_item(company=world.records["hidden_company"], reporting_network=b.network)
     assert permissions.can_view_company(b, world.records["hidden_company"])
     assert permissions.can_view_contact(b, world.records["hidden_company_contact"])
+
+
+def _companies_named(name: str) -> list:
+    from sqlalchemy import select
+
+    from tracker.companies.models import Company, company_key
+    from tracker.db import db
+
+    return list(db.session.scalars(select(Company).where(Company.name_key == company_key(name))))
+
+
+def test_registering_a_hidden_company_neither_refuses_nor_reveals_it(world, client_as):
+    answer = client_as("manager_b").post("/companies/new", data={"name": "Firma Beta"})
+    assert answer.status_code == 302  # a record of manager B's own; no "exists already"
+    hidden = world.records["hidden_company"]
+    assert answer.location != f"/companies/{hidden.id}"
+    assert len(_companies_named("Firma Beta")) == 2
+
+
+def test_an_insider_is_told_that_the_company_exists(world, client_as):
+    answer = client_as("manager_a").post("/companies/new", data={"name": "firma beta"})
+    assert answer.status_code == 400 and len(_companies_named("Firma Beta")) == 1
+
+
+def test_a_new_item_is_not_linked_to_a_hidden_company(world, client_as):
+    from tracker.db import db
+    from tracker.items.models import Item
+
+    answer = client_as("manager_b").post(
+        "/items/new",
+        data={"title": "Kooperation gesucht", "kind": "need", "company_name": "Firma Beta",
+              "priority": "normal", "source": "phone"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    item = db.session.get(Item, int(answer.location.rstrip("/").rsplit("/", 1)[-1]))
+    assert item.title == "Kooperation gesucht"
+    assert item.company_id != world.records["hidden_company"].id
+    # Manager B sees the company of the new item, still not the hidden one.
+    page = client_as("manager_b").get(f"/companies/{item.company_id}")
+    assert page.status_code == 200 and "Max Muster" not in page.get_data(as_text=True)
+    assert (
+        client_as("manager_b").get(world.format("/companies/{hidden_company}")).status_code == 404
+    )

@@ -43,22 +43,28 @@ def clean_website(url: str) -> str:
     return url
 
 
-def find_company(name: str) -> Company | None:
+def find_company(name: str, viewer: User | None = None) -> Company | None:
     """Return the company whose name matches ``name`` (case, legal form, spaces ignored).
 
     Of firms that differ only in legal form, the one with the same legal form comes first.
+    With ``viewer``, only companies the viewer may see match: a company known only from
+    confidential items is not found, so that typing its name neither reveals it nor links
+    a new item (and the company's notes) to it; a record of the viewer's own is made instead.
     """
     key = company_key(name)
     if not key:
         return None
-    found = list(db.session.scalars(select(Company).where(Company.name_key == key)))
+    stmt = select(Company).where(Company.name_key == key)
+    if viewer is not None:
+        stmt = stmt.where(company_visible(viewer))
+    found = list(db.session.scalars(stmt))
     same = [c for c in found if legal_key(c.name) == legal_key(name)]
     return (same or sorted(found, key=lambda c: c.id) or [None])[0]
 
 
 def find_or_create_company(name: str, *, actor: User) -> Company:
     """Return the matching company, or register a new one under ``name``."""
-    company = find_company(name)
+    company = find_company(name, viewer=actor)
     return company or create_company(actor=actor, name=name)
 
 
@@ -80,7 +86,7 @@ def create_company(
     name = " ".join((name or "").split())
     if not company_key(name):
         raise ValidationFailed(_("A company name is required."), field="name")
-    existing = find_company(name)
+    existing = find_company(name, viewer=actor)
     if existing and (not other_legal_form or legal_key(existing.name) == legal_key(name)):
         raise ValidationFailed(_("This company exists already."), field="name")
     company = Company(
@@ -103,7 +109,7 @@ def update_company(
     check_version(company, expected_version)
     if "name" in changes:
         name = " ".join((changes["name"] or "").split())
-        other = find_company(name)
+        other = find_company(name, viewer=actor)
         if not company_key(name):
             raise ValidationFailed(_("A company name is required."), field="name")
         if other is not None and other.id != company.id:
