@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import time_machine
 from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
 
 from tracker.db import db
@@ -60,9 +61,7 @@ class Server:
             self._offset = log.tell()
             self.process = subprocess.Popen(
                 [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
+                    *self._gunicorn(),
                     "--workers",
                     "2",
                     "--threads",
@@ -88,6 +87,13 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start: " + self.stop_and_read_errors())
+
+    def _gunicorn(self) -> list[str]:
+        """The command that starts gunicorn, at this process's clock even when it travels."""
+        if not time_machine.escape_hatch.is_travelling():
+            return [sys.executable, "-m", "gunicorn"]
+        self.env["TRACKER_TEST_NOW"] = repr(time.time())
+        return [sys.executable, str(Path(__file__).with_name("clocked_gunicorn.py"))]
 
     def kill(self) -> None:
         """SIGKILL the whole process group: master and workers die mid-request."""
