@@ -32,7 +32,7 @@ install-test: $(VENV)/.installed-test translations
 translations: $(MO_FILES)
 
 extract-messages: | $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o tracker/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs ".*" -o tracker/translations/messages.pot .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 
 ## run: install, migrate, load demo data into an empty database, serve with gunicorn

@@ -251,6 +251,9 @@ def test_passkey_as_second_factor_and_instead_of_the_password(page, live_server,
     expect(page.locator("#passkeys tbody tr")).to_have_count(1)
     expect(page.locator("#passkeys tbody")).to_contain_text("Laptop")
     expect(page.locator("#passkey-status")).to_be_empty()
+    # A passkey alone comes with no recovery codes: the page asks for them.
+    expect(page.locator(".alert-warning")).to_contain_text("Wiederherstellungscodes")
+    expect(page.locator("main")).to_contain_text("0 unbenutzte Wiederherstellungscodes.")
     shot(page, "account-passkey")
     stored = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert [c["isResidentCredential"] for c in stored["credentials"]] == [True]
@@ -259,6 +262,7 @@ def test_passkey_as_second_factor_and_instead_of_the_password(page, live_server,
 
     password_step(page, site, manager, "/login/factor")
     expect(page.locator("main")).to_contain_text("Bestätigen Sie die Anmeldung mit Ihrem Passkey.")
+    expect(page.locator("#code")).to_have_count(0)  # no code could be typed
     shot(page, "factor-passkey")
     page.get_by_role("button", name="Passkey verwenden").click()
     expect_logged_in(page, site, manager)

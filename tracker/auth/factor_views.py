@@ -85,6 +85,7 @@ def _factor_page(user: User, form: CodeForm, status: int = 200, **extra):
         form=form,
         has_totp=factors.has_totp(user),
         has_passkeys=bool(factors.passkeys_of(user)),
+        has_codes=factors.recovery_codes_left(user) > 0,
         **extra,
     )
     return page, status

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
 
-from tracker.auth import attempts, factor_views, passkeys
+from tracker.auth import attempts, factor_views, factors, passkeys
 from tracker.auth.models import User
 from tracker.auth.views import bp, open_login, safe_next
 from tracker.db import begin_writing, db, reads_first
@@ -74,6 +74,14 @@ def passkey_register():
         return _error(exc.message, 400)
     db.session.commit()
     flash(_("The passkey was added."), "success")
+    if factors.recovery_codes_left(current_user) == 0:
+        flash(
+            _(
+                "Please create recovery codes now: without them, a lost passkey can only be"
+                " reset by the coordination office."
+            ),
+            "warning",
+        )
     return jsonify(redirect=url_for("auth.account"))
 
 
