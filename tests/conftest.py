@@ -21,7 +21,7 @@ from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from tracker import create_app
+from tracker import clock, create_app
 from tracker.auth import services as users
 from tracker.auth.models import UserRole
 from tracker.companies import services as companies
@@ -293,7 +293,7 @@ def login(client):
 
 @pytest.fixture
 def today():
-    return items.today_local()
+    return clock.today()
 
 
 def pytest_report_header(config):

@@ -18,12 +18,12 @@ import pytest
 from conftest import _dispose, _empty_tables, _make_app
 from sqlalchemy import event, func, select
 
+from tracker import clock
 from tracker.auth.models import User, UserRole
 from tracker.db import db
 from tracker.demo.data import DEMO_PASSWORD
 from tracker.demo.seed import SeedOptions, seed_demo
 from tracker.items.models import Activity, Item, ItemKind, ItemStatus
-from tracker.items.services import today_local
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus, Task
 
 pytestmark = pytest.mark.slow
@@ -158,7 +158,7 @@ def _top_up(user: User, targets: Targets, tasks: int) -> None:
         item.kind = ItemKind.NEED
         item.responsible_network_id = user.network_id
         item.assignee_id = user.id if status is ItemStatus.IN_PROGRESS else None
-        item.follow_up_date = today_local() - timedelta(days=1)  # overdue
+        item.follow_up_date = clock.today() - timedelta(days=1)  # overdue
 
 
 def _content(user: User, targets: Targets) -> dict[str, int]:

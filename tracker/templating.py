@@ -148,10 +148,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["initials"] = initials
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
-    from tracker.items.services import today_local
+    from tracker import clock
     from tracker.items.timeline import FIELD_LABELS, display_value
 
-    app.jinja_env.globals["today_local"] = today_local
+    app.jinja_env.globals["today_local"] = clock.today
     app.jinja_env.globals["can_view"] = _can_view
 
     app.jinja_env.globals["display_value"] = display_value

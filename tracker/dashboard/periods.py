@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from flask import current_app
+from tracker import clock
 
 
 def local_start(day: date) -> datetime:
     """The moment local midnight begins ``day`` (aware; stored columns compare in UTC)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(), tzinfo=zone)
+    return clock.at(day)
 
 
 @dataclass(frozen=True)

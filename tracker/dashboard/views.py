@@ -3,13 +3,12 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from tracker import caching
+from tracker import caching, clock
 from tracker.dashboard import presenters, services
 from tracker.dashboard.clusters import topic_clusters
 from tracker.dashboard.forms import PRESETS, ClusterForm, read_settings
 from tracker.dashboard.overview import overview as overview_figures
 from tracker.dashboard.word_clusters import WORDING_LIMIT, wording_clusters
-from tracker.items.services import today_local
 
 bp = Blueprint("dashboard", __name__)
 
@@ -18,7 +17,7 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def index():
     """Show the user's items and tasks, hand-offs, overdue follow-ups and the next meeting."""
-    today = today_local()
+    today = clock.today()
 
     def render_lists() -> str:
         lists = services.start_page(current_user, today)
@@ -32,7 +31,7 @@ def index():
 @login_required
 def overview():
     """Show open items by network and status, their age, overdue items, weeks and topics."""
-    today = today_local()
+    today = clock.today()
 
     def render_figures() -> str:
         figures = overview_figures(today)
@@ -57,7 +56,7 @@ def overview():
 def clusters():
     """Show topics and wording raised by several companies across several networks."""
     form = ClusterForm(request.args)
-    period, limits, days = read_settings(form, today_local())
+    period, limits, days = read_settings(form, clock.today())
     words, truncated = wording_clusters(period, limits, current_user)
     return render_template(
         "dashboard/clusters.html",

@@ -10,11 +10,10 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
+from tracker import clock as app_clock
 from tracker.auth.models import User, UserRole
 from tracker.auth.services import hash_password
 from tracker.companies.models import Company, Contact
@@ -25,7 +24,6 @@ from tracker.demo.clock import Clock
 from tracker.demo.items import ItemBuilder, Shares, World, drafts
 from tracker.demo.meetings import seed_meetings
 from tracker.items.models import Activity, Item, ReferenceCounter, item_topics
-from tracker.items.services import today_local
 from tracker.networks.models import Network
 from tracker.topics.models import Topic
 
@@ -84,9 +82,7 @@ def seed_demo(options: SeedOptions) -> dict[str, int]:
 
     Return the number of rows per kind of record.
     """
-    clock = Clock(
-        options.today or today_local(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    )
+    clock = Clock(options.today or app_clock.today(), app_clock.app_zone())
 
     def rng(part: str) -> random.Random:
         return random.Random(f"{options.seed}:{part}")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from tracker import clock
 from tracker.exports.data import MeetingDocument, MeetingTime, SeriesData
 
 PRODID = "-//Bedarfsregister//Sitzungen//DE"
@@ -75,7 +75,7 @@ def meeting_invitation(doc: MeetingDocument) -> bytes:
 
 def regular_slot(series: SeriesData, start: datetime) -> datetime:
     """The series' regular start nearest to ``start``: the occurrence a meeting stands for."""
-    zone = ZoneInfo(series.timezone)
+    zone = clock.zone(series.timezone)
     day = start.astimezone(zone).date()
     offset = (series.weekday - day.weekday() + 3) % 7 - 3  # within three days either way
     return datetime.combine(day + timedelta(days=offset), series.start_time, tzinfo=zone)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tracker import clock
 from tracker.auth.models import User
 from tracker.companies import services as companies
 from tracker.companies.models import Company, legal_key
@@ -465,8 +465,7 @@ def _noon(day: date | None) -> datetime | None:
     """Noon of ``day`` in the register's time zone: a date without a time of day."""
     if day is None:
         return None
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(12), tzinfo=zone).astimezone(UTC)
+    return clock.at_utc(day, time(12))
 
 
 def original_times(values: RowValues) -> tuple[datetime | None, ...]:

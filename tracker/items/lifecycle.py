@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from tracker import limits
+from tracker import clock, limits
 from tracker.auth.models import User
 from tracker.db import utcnow
 from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
 from tracker.i18n import _, _l
 from tracker.items import permissions, timeline
 from tracker.items.models import ActivityKind, Item, ItemStatus
-from tracker.items.services import default_follow_up, today_local
+from tracker.items.services import default_follow_up
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
 
@@ -174,7 +174,7 @@ def _close(status: ItemStatus):
 def _reopen(item: Item, actor: User, note: str, _date: date | None) -> None:
     target = S.IN_PROGRESS if item.responsible_network_id else S.NEW
     changes = _set_status(item, actor, target)
-    if item.follow_up_date is None or item.follow_up_date < today_local():
+    if item.follow_up_date is None or item.follow_up_date < clock.today():
         changes["follow_up_date"] = (item.follow_up_date, default_follow_up())
         item.follow_up_date = default_follow_up()
     timeline.record_changes(item, actor, changes)

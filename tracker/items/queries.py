@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import Select, asc, case, desc, or_, select
 
+from tracker import clock
 from tracker.auth.models import User
 from tracker.companies.models import Company, company_key
 from tracker.companies.permissions import company_visible
@@ -85,8 +84,7 @@ def _escape_like(text: str) -> str:
 
 
 def _local_midnight(day: date) -> datetime:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(), tzinfo=zone)
+    return clock.at(day)
 
 
 def _date_clauses(flt: ItemFilter) -> list:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker import limits
+from tracker import clock, limits
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact
 from tracker.db import db, utcnow
@@ -46,17 +45,11 @@ EDITABLE_FIELDS = (
 )
 
 
-def today_local() -> date:
-    """Return today's date in the initiative's time zone."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return utcnow().astimezone(zone).date()
-
-
 def default_follow_up(today: date | None = None) -> date:
     """Return the follow-up date an open item gets when none is given: next meeting + 14 days."""
     from tracker.meetings.services import next_meeting_date  # meetings build on items
 
-    today = today or today_local()
+    today = today or clock.today()
     base = next_meeting_date(today) or today
     return base + timedelta(days=current_app.config["FOLLOW_UP_DEFAULT_DAYS"])
 
@@ -144,7 +137,7 @@ def create_item(
     # Numbered last: the counter's row stays locked until the commit, and checks that fail
     # above must not use up a number.
     with db.session.no_autoflush:
-        item.reference = next_reference(today_local().year)
+        item.reference = next_reference(clock.today().year)
     db.session.add(item)
     timeline.record(item, actor, ActivityKind.CREATED, new=status, field="status", item_version=1)
     db.session.flush()

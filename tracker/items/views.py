@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker import caching
+from tracker import caching, clock
 from tracker.companies import services as companies
 from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ConflictError, ServiceError
@@ -33,7 +33,7 @@ def load_visible(item_id: int) -> Item:
 @login_required
 def index():
     """Show the register list with its filters, sorting and pagination."""
-    today = services.today_local()
+    today = clock.today()
     query = request.query_string.decode("utf-8", "replace")
 
     def render_register() -> str:
@@ -150,7 +150,7 @@ def detail(item_id: int):
         return render_template("items/_detail.html", **detail_context(item))
 
     # Actions depend on the viewer; "overdue" on the day.
-    key = (current_user.id, item.id, services.today_local())
+    key = (current_user.id, item.id, clock.today())
     body = caching.fragment("item", key, render_item, with_forms=True)
     return render_template("items/detail.html", item=item, body=body)
 
@@ -176,7 +176,7 @@ def detail_context(item: Item, **forms) -> dict:
         can_comment=permissions.can_comment(current_user, item),
         can_hand_off=lifecycle.can_hand_off(item, current_user),
         timeline=item.activities,
-        today=services.today_local(),
+        today=clock.today(),
         **forms,
     )
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
 
+from tracker import clock
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.exceptions import ValidationFailed
@@ -25,7 +25,6 @@ from tracker.meetings.services import local_date, roll_call, touch, touch_entrie
 from tracker.versioning import check_version, flush_or_conflict
 
 OPEN = ItemStatus.open_statuses()
-BERLIN = ZoneInfo("Europe/Berlin")
 # Sections of the agenda, top to bottom.
 START, ITEMS, FREE, END = range(4)
 
@@ -287,7 +286,7 @@ def last_discussed(item_ids: list[int]) -> dict[int, date]:
         .where(Activity.kind == ActivityKind.DISCUSSED, Activity.item_id.in_(item_ids))
         .group_by(Activity.item_id)
     ).all()
-    return {item_id: started.astimezone(BERLIN).date() for item_id, started in rows}
+    return {item_id: clock.local_day(started) for item_id, started in rows}
 
 
 def _item_entry(meeting: Meeting, candidate: Candidate) -> AgendaEntry:

@@ -8,11 +8,11 @@ may not see are reduced to a placeholder before any exporter gets them.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import clock
 from tracker.auth.models import User
 from tracker.db import db
 from tracker.exports.data import (
@@ -189,7 +189,7 @@ def _span(meeting: Meeting) -> tuple[datetime, datetime]:
 
 
 def _when(meeting: Meeting) -> tuple[datetime, datetime, str, str]:
-    zone = ZoneInfo(meeting.series.timezone)
+    zone = clock.zone(meeting.series.timezone)
     start, end = (t.astimezone(zone) for t in _span(meeting))
     day = format_date(start.date(), LONG_DATE.get(str(get_locale()), "full"))
     hours = _("%(start)s–%(end)s", start=f"{start:%H:%M}", end=f"{end:%H:%M}")
@@ -225,7 +225,7 @@ def build_document(meeting: Meeting, *, viewer: User, kind: DocumentKind) -> Mee
 
 def build_series_calendar(series: MeetingSeries) -> tuple[SeriesData, list[MeetingTime]]:
     """Collect a series and the local times of its meetings for the calendar feed."""
-    zone = ZoneInfo(series.timezone)
+    zone = clock.zone(series.timezone)
     meetings = db.session.scalars(
         select(Meeting).where(Meeting.series_id == series.id).order_by(Meeting.starts_at)
     )

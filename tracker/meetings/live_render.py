@@ -13,14 +13,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from tracker import caching
+from tracker import caching, clock
 from tracker.auth.models import User
 from tracker.db import db
 from tracker.forms_support import options
 from tracker.i18n import _
 from tracker.items import lifecycle
 from tracker.items.permissions import can_view
-from tracker.items.services import today_local
 from tracker.meetings import live as outcomes
 from tracker.meetings import permissions, services
 from tracker.meetings.models import Meeting
@@ -92,7 +91,7 @@ def entries_context(meeting: Meeting) -> dict:
         can_run=can_run(),
         can_view=lambda item: can_view(user, item),
         actions_for=lambda item: lifecycle.available_actions(item, user),
-        today=today_local(),
+        today=clock.today(),
         t=_entry_labels(),
         urls=_entry_urls(),
         csrf=generate_csrf(),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from tracker import clock
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
@@ -42,19 +42,17 @@ SERIES_FIELDS = (
 
 def local_start(series: MeetingSeries, day: date) -> datetime:
     """The series' start time on ``day`` in its time zone, as UTC."""
-    local = datetime.combine(day, series.start_time, tzinfo=ZoneInfo(series.timezone))
-    return local.astimezone(UTC)
+    return clock.at_utc(day, series.start_time, clock.zone(series.timezone))
 
 
 def local_date(meeting: Meeting) -> date:
     """The meeting's date in its series' time zone."""
-    return meeting.starts_at.astimezone(ZoneInfo(meeting.series.timezone)).date()
+    return clock.local_day(meeting.starts_at, clock.zone(meeting.series.timezone))
 
 
 def next_occurrence(series: MeetingSeries, after: datetime) -> datetime:
     """The first start of the series strictly after ``after``."""
-    zone = ZoneInfo(series.timezone)
-    day = after.astimezone(zone).date()
+    day = clock.local_day(after, clock.zone(series.timezone))
     day += timedelta(days=(series.weekday - day.weekday()) % 7)
     while local_start(series, day) <= after:
         day += timedelta(days=7)
@@ -102,17 +100,11 @@ def ensure_next_meeting(series: MeetingSeries, now: datetime | None = None) -> M
     return meeting
 
 
-def ensure_all_series(now: datetime | None = None) -> list[Meeting]:
-    """Make sure every active series has its next meeting."""
-    series = db.session.scalars(select(MeetingSeries).where(MeetingSeries.active)).all()
-    return [m for s in series if (m := ensure_next_meeting(s, now)) is not None]
-
-
 def _check_series_values(values: dict[str, Any]) -> None:
     if not (values.get("name") or "").strip():
         raise ValidationFailed(_("A name is required."), field="name")
     try:
-        ZoneInfo(values.get("timezone") or "Europe/Berlin")
+        clock.zone(values.get("timezone"))
     except (KeyError, ValueError) as exc:
         raise ValidationFailed(_("Unknown time zone."), field="timezone") from exc
     if not 0 <= int(values.get("weekday", 3)) <= 6:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker import caching
+from tracker import caching, clock
 from tracker.db import db
 from tracker.exceptions import ConflictError, ServiceError
 from tracker.forms_support import save_form
@@ -67,7 +65,7 @@ def detail(meeting_id: int):
 
 
 def _local(meeting: Meeting):
-    return meeting.starts_at.astimezone(ZoneInfo(meeting.series.timezone)).replace(tzinfo=None)
+    return meeting.starts_at.astimezone(clock.zone(meeting.series.timezone)).replace(tzinfo=None)
 
 
 def _back(meeting: Meeting, anchor: str | None = None):
@@ -164,7 +162,7 @@ def move(meeting_id: int):
     if not form.validate_on_submit():
         flash(_("Please give a valid date and time."), "danger")
         return _back(meeting)
-    starts = form.starts_at.data.replace(tzinfo=ZoneInfo(meeting.series.timezone))
+    starts = form.starts_at.data.replace(tzinfo=clock.zone(meeting.series.timezone))
     services.move_meeting(
         meeting, actor=current_user, starts_at=starts, expected_version=form.version.data
     )

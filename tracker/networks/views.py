@@ -6,11 +6,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker import clock
 from tracker.auth.services import managers_of
 from tracker.db import db
 from tracker.items.models import Item, ItemStatus
 from tracker.items.permissions import visible_clause
-from tracker.items.services import today_local
 from tracker.networks import services
 from tracker.networks.models import Network
 
@@ -49,5 +49,5 @@ def detail(network_id: int):
         managers=managers_of(network.id),
         items=items,
         counts=services.open_counts_by_status(network),
-        today=today_local(),
+        today=clock.today(),
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
+from tracker import clock
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact
 from tracker.db import db
@@ -21,7 +21,7 @@ from tracker.topics.models import Topic
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return clock.app_zone()
 
 
 def local_naive(value: datetime | None, zone: ZoneInfo) -> datetime | None:

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
+from tracker import clock
 from tracker.auth.views import safe_next
 from tracker.db import db
 from tracker.downloads import download
@@ -24,7 +25,6 @@ from tracker.forms_support import apply_error
 from tracker.i18n import _, get_locale
 from tracker.items import choices
 from tracker.items.forms import ItemFilterForm
-from tracker.items.services import today_local
 from tracker.networks.models import Network
 from tracker.reports import documents, exports, feeds, figures, register, report_files, services
 from tracker.reports.forms import SavedViewForm, report_form
@@ -47,7 +47,7 @@ def register_export(fmt: str):
     form = ItemFilterForm(request.args)
     choices.fill_filter_form(form)
     flt = choices.filter_from_form(form, request.args)
-    today = today_local()
+    today = clock.today()
     rows = register.register_rows(flt, current_user, today)
     headers, name = register.register_headers(), f"{_('Register')}-{today.isoformat()}.{fmt}"
     if fmt == "csv":
@@ -125,7 +125,7 @@ def delete_view(view_id: int):
 @login_required
 def index():
     """Pick a network and a quarter, see the funders' figures and download them."""
-    today = today_local()
+    today = clock.today()
     form = report_form(request.args, current_user, today)
     shown = {}
     if form.network.data and form.validate():
@@ -150,7 +150,7 @@ def report_file(network_id: int, quarter: str, fmt: str):
     if period is None:
         abort(404)
     report = figures.network_report(network, period, current_user, _("(no topic)"))
-    doc = documents.report_document(report, today_local())
+    doc = documents.report_document(report, clock.today())
     name = "{}-{}-{}.{}".format(_("Report"), network.short_name, period, fmt)
     if fmt == "xlsx":
         return download(report_files.report_xlsx(doc, _formats()), XLSX_TYPE, name)
