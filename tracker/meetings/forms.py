@@ -146,8 +146,3 @@ class QuickAddForm(FlaskForm):
     )
     allow_duplicate = HiddenField(default="", validators=[Optional(), Length(max=1)])
     submission_key = submission_key_field()
-
-
-class AttendanceForm(FlaskForm):
-    network = IntegerField(validators=[DataRequired()])
-    present = BooleanField()

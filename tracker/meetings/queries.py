@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.db import db, utcnow
-from tracker.items.models import Activity, ActivityKind, Item
+from tracker.db import db
+from tracker.items.models import Item
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingSeries, MeetingStatus
 
 OPEN_STATES = MeetingStatus.open_statuses()
@@ -47,19 +47,3 @@ def agenda_entries(meeting: Meeting) -> list[AgendaEntry]:
             .order_by(AgendaEntry.position, AgendaEntry.id)
         )
     )
-
-
-def item_meetings(item: Item) -> list[Activity]:
-    """The meetings that discussed an item, with the recorded outcome."""
-    return list(
-        db.session.scalars(
-            select(Activity)
-            .where(Activity.item_id == item.id, Activity.kind == ActivityKind.DISCUSSED)
-            .options(selectinload(Activity.meeting))
-            .order_by(Activity.id)
-        )
-    )
-
-
-def is_past(meeting: Meeting) -> bool:
-    return meeting.starts_at < utcnow()
