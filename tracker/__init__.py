@@ -55,7 +55,15 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    register_listeners(app)
     return app
+
+
+def register_listeners(app: Flask) -> None:
+    """Connect the features that listen to domain events (tracker/events.py)."""
+    from tracker.meetings import item_changes
+
+    item_changes.init_app(app)
 
 
 def register_secret_key(app: Flask) -> None:
@@ -148,7 +156,6 @@ def register_blueprints(app: Flask) -> None:
     from tracker.health import bp as health_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.items.views import bp as items_bp
-    from tracker.meetings import item_changes as _item_changes  # noqa: F401 (listens)
     from tracker.meetings.views import bp as meetings_bp
     from tracker.networks.views import bp as networks_bp
     from tracker.privacy.views import bp as privacy_bp

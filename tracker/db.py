@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextvars
 import enum
 import functools
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -12,7 +14,7 @@ from flask import abort, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 from tracker.ranges import PAGE_MAX, in_id_range
 
@@ -96,8 +98,43 @@ def begin_writing() -> None:
     decided on may have changed meanwhile unnoticed (versions are checked there too).
     """
     if not write_intent.get():
+        queued = db.session.info.pop(_AFTER_COMMIT, None)  # for the writes' commit, not this
         db.session.commit()  # nothing was written yet: this ends the read
+        if queued:
+            db.session.info[_AFTER_COMMIT] = queued
         write_intent.set(True)
+
+
+_AFTER_COMMIT = "tracker.after_commit"
+
+
+def after_commit(callback: Callable[[], None], session: Session | None = None) -> None:
+    """Run ``callback`` once the current transaction has committed; never if it rolls back.
+
+    For side effects that must not happen for a change that did not last: mail, webhooks,
+    notifications. Callbacks run in the order queued, outside the transaction; an error in
+    one is logged and does not stop the others or undo the commit.
+    """
+    session = session or db.session()
+    if not session.in_transaction():
+        session.begin()  # the work belongs to this transaction: its rollback drops it
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    queued = session.info.pop(_AFTER_COMMIT, [])
+    for callback in queued:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - one failed side effect must not hide the others
+            logging.getLogger(__name__).exception("after-commit callback %r failed", callback)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(session: Session, _previous_transaction) -> None:
+    if not session.in_transaction():  # the outermost transaction ended: nothing lasted
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def utcnow() -> datetime:

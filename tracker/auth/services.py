@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker import events
 from tracker.audit import services as audit
 from tracker.auth.models import User, UserRole, UserSession, new_session_token
 from tracker.auth.passwords import check_password_rules
@@ -110,6 +111,7 @@ def create_user(
     db.session.add(user)
     audit.record("user_created", actor=actor, subject=email, role=role)
     db.session.flush()
+    events.user_changed.send(user, actor=actor, changes={"created": (False, True)})
     return user
 
 
@@ -122,6 +124,7 @@ def update_user(user: User, *, actor: User, expected_version: int | None, **chan
         changes.get("active") is False or changes.get("role", UserRole.ADMIN) is not UserRole.ADMIN
     ):
         raise ValidationFailed(_("You cannot remove your own admin access."), field="role")
+    diff = {}
     if "email" in changes:
         email = normalise_email(changes["email"])
         other = find_user_by_email(email)
@@ -129,9 +132,12 @@ def update_user(user: User, *, actor: User, expected_version: int | None, **chan
             raise ValidationFailed(
                 _("A user with this e-mail address exists already."), field="email"
             )
+        if email != user.email:
+            diff["email"] = (user.email, email)
         user.email = email
     for field in ("name", "role", "network", "active"):
         if field in changes and getattr(user, field) != changes[field]:
+            diff[field] = (getattr(user, field), changes[field])
             if field in ("role", "active"):
                 audit.record(
                     f"user_{field}_changed",
@@ -145,6 +151,8 @@ def update_user(user: User, *, actor: User, expected_version: int | None, **chan
     if changes.get("active") is False:
         end_sessions(user)
     flush_or_conflict(user, expected_version)
+    if diff:
+        events.user_changed.send(user, actor=actor, changes=diff)
 
 
 def set_password(

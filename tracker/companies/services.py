@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from tracker import events
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact, company_key, legal_key
 from tracker.companies.permissions import company_visible, contact_visible
@@ -144,6 +145,7 @@ def save_contact(
         if field in values:
             setattr(contact, field, (values[field] or "").strip())
     flush_or_conflict(contact, expected_version)
+    events.contact_changed.send(contact, actor=actor, erased=False)
     return contact
 
 

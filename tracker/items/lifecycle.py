@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from tracker import clock, limits
+from tracker import clock, events, limits
 from tracker.auth.models import User
 from tracker.db import utcnow
 from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
@@ -112,8 +112,21 @@ def perform(
         raise ValidationFailed(_("Please give a reason or a note."), field="note")
     if action.needs_follow_up and follow_up_date is None:
         raise ValidationFailed(_("Waiting needs a follow-up date."), field="follow_up_date")
+    before = item.status
     _HANDLERS[action.name](item, actor, note, follow_up_date)
     flush_or_conflict(item, expected_version)
+    _announce(action.name, item, actor, note, before)
+
+
+def _announce(action: str, item: Item, actor: User, note: str, before: ItemStatus) -> None:
+    if action == "accept":
+        events.item_accepted.send(item, actor=actor, note=note)
+    elif action == "return":
+        events.item_returned.send(item, actor=actor, note=note)
+    else:
+        events.item_status_changed.send(
+            item, actor=actor, action=action, old=before, new=item.status, note=note
+        )
 
 
 def _accept(item: Item, actor: User, note: str, _date: date | None) -> None:
@@ -239,3 +252,6 @@ def hand_off(
         changes.update(_set_status(item, actor, S.ASSIGNED))
     timeline.record_changes(item, actor, changes)
     flush_or_conflict(item, expected_version)
+    events.item_handed_off.send(
+        item, actor=actor, network=network, previous=previous, note=note.strip()
+    )

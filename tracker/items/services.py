@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker import clock, limits
+from tracker import clock, events, limits
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact
 from tracker.db import db, utcnow
@@ -141,6 +141,7 @@ def create_item(
     db.session.add(item)
     timeline.record(item, actor, ActivityKind.CREATED, new=status, field="status", item_version=1)
     db.session.flush()
+    events.item_created.send(item, actor=actor)
     return item
 
 
@@ -195,6 +196,7 @@ def update_item(
         item.updated_by = actor
         timeline.record_changes(item, actor, diff)
         flush_or_conflict(item, expected_version)
+        events.item_changed.send(item, actor=actor, changes=diff)
     return diff
 
 
@@ -214,3 +216,4 @@ def add_comment(item: Item, *, actor: User, body: str) -> None:
     limits.check_length(body, limits.COMMENT, "body")
     timeline.record(item, actor, ActivityKind.COMMENT, body=body, item_version=item.version)
     db.session.flush()
+    events.item_commented.send(item, actor=actor, body=body)

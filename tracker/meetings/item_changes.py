@@ -1,31 +1,30 @@
 """Agenda entries follow their items: a change made anywhere reaches open live pages.
 
-Every change to an item is recorded on its timeline. When such a record is written, the
-item's entries on open meetings are filed under a new meeting revision, so that the live
-page's next poll sends them with the item's new state, whether the change was made in the
-meeting, on the item page or by an import.
+Every event that changes an existing item (``tracker.events.ITEM_CHANGES``) files the item's
+entries on open meetings under a new meeting revision, so that the live page's next poll
+sends them with the item's new state, whether the change was made in the meeting, on the
+item page or by an import. A new item is on no agenda yet.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.items.models import Activity, Item
+from tracker import events
+from tracker.db import db
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus
 from tracker.meetings.services import touch_entries
 
 
-@event.listens_for(Session, "after_flush")
-def _stamp_entries_of_changed_items(session: Session, _context) -> None:
-    created = {obj for obj in session.new if isinstance(obj, Item)}  # on no agenda yet
-    item_ids = {
-        obj.item_id or obj.item.id
-        for obj in session.new
-        if isinstance(obj, Activity) and obj.item not in created
-    }
-    if item_ids:
-        stamp_entries(session, item_ids)
+def init_app(app: Flask) -> None:
+    for signal in events.ITEM_CHANGES:
+        signal.connect(_item_changed)
+
+
+def _item_changed(item, **_details) -> None:
+    stamp_entries(db.session(), {item.id})
 
 
 def stamp_entries(session: Session, item_ids: set[int]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import events
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.exceptions import DuplicateSuspected, PermissionDenied, ValidationFailed
@@ -65,6 +66,10 @@ def update_entry(
         entry.updated_by = actor
         flush_or_conflict(entry, expected_version)
         touch_entry(entry)
+        if diff.get("discussed", (None, False))[1] is True:
+            events.entry_discussed.send(entry, actor=actor, meeting=entry.meeting)
+        if {"note", "decision"} & diff.keys():
+            events.outcome_recorded.send(entry, actor=actor, changes=diff)
     return diff
 
 
@@ -114,6 +119,7 @@ def add_task(
     db.session.flush()
     if meeting is not None:
         _touch_for(meeting, entry)
+    events.task_assigned.send(task, actor=actor, owner=owner, entry=entry)
     return task
 
 
@@ -217,13 +223,18 @@ def close_meeting(meeting: Meeting, *, actor: User) -> Meeting | None:
                 item_version=entry.item.version,
                 meeting_id=meeting.id,
             )
+            events.item_discussed.send(
+                entry.item, actor=actor, meeting=meeting, decision=entry.decision
+            )
         if entry.discussed and entry.item is not None and entry.item.for_next_meeting:
             entry.item.for_next_meeting = False
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = utcnow()
     db.session.flush()
     touch(meeting)
-    return ensure_next_meeting(meeting.series)
+    following = ensure_next_meeting(meeting.series)
+    events.meeting_closed.send(meeting, actor=actor, following=following)
+    return following
 
 
 def _freeze_attendance(meeting: Meeting) -> list[Presence]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Enum, String, Text, and_, exists, not_, or_, select, text, update
 
+from tracker import events
 from tracker.audit import services as audit
 from tracker.auth.models import User
 from tracker.companies.models import Contact
@@ -145,6 +146,7 @@ def erase_contact(contact: Contact, *, actor: User | None, reason: str = "reques
     audit.record(
         "contact_erased", actor=actor, subject=f"contact:{contact_id}", reason=reason, rows=changed
     )
+    events.contact_changed.send(contact, actor=actor, erased=True)
     return changed
 
 
