@@ -244,3 +244,15 @@ def test_command_line_resets_the_last_admins_factor(app, make_user):
     assert entry.actor_id is None and entry.subject == admin.email
     missing = app.test_cli_runner().invoke(args=["users", "reset-factors", "nobody@example.org"])
     assert missing.exit_code != 0 and "no user" in missing.output
+
+
+def test_account_page_offers_no_removal_of_the_only_required_factor(app, client, make_user):
+    app.config["MFA_REQUIRED_FOR_ADMINS"] = True
+    admin = make_user("admin")
+    secret, _ = with_totp(admin)
+    password_step(client, admin)
+    client.post("/login/factor", data={"code": code(secret)})
+    page = client.get("/account").text
+    assert "/account/totp/remove" not in page and "Passkey hinzu" in page
+    app.config["MFA_REQUIRED_FOR_ADMINS"] = False
+    assert "/account/totp/remove" in client.get("/account").text

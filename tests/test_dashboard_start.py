@@ -97,6 +97,20 @@ def test_past_planned_meeting_is_not_next(people, make_series, make_meeting):
     assert services.next_meeting().meeting.starts_at > datetime.now(UTC)
 
 
+@pytest.mark.time_machine(datetime(2026, 12, 10, 13, 0, tzinfo=UTC), tick=False)  # 14:00 Berlin
+def test_todays_meeting_not_run_stays_next_until_the_day_ends(
+    people, make_series, make_meeting, time_machine
+):
+    series = make_series()
+    today = make_meeting(series, datetime(2026, 12, 10, 9, 0, tzinfo=UTC))  # 10:00-11:30 Berlin
+    make_meeting(series, datetime(2026, 12, 17, 9, 0, tzinfo=UTC))
+    assert services.next_meeting().meeting.id == today.id
+    time_machine.move_to(datetime(2026, 12, 10, 22, 59, tzinfo=UTC))  # 23:59 Berlin
+    assert services.next_meeting().meeting.id == today.id
+    time_machine.move_to(datetime(2026, 12, 10, 23, 1, tzinfo=UTC))  # 00:01 the next day
+    assert services.next_meeting().meeting.id != today.id
+
+
 def test_long_lists_say_there_is_more(client, login, people, make_item, today):
     for n in range(21):
         item = make_item(title=f"Anliegen {n}", reporting_network=people["alpha"])

@@ -179,3 +179,17 @@ def test_choices_of_the_dry_run_are_applied_when_checking_again(client, admin):
     again = _text(client.post("/import/check", data=form))
     assert _("Unknown network: %(value)s.", value="NetzX") not in again
     assert ngettext("Import %(num)d item", "Import %(num)d items", 7) in again
+
+
+def test_upload_without_a_chosen_network_asks_for_one(client, admin):
+    page = client.get("/import/").get_data(as_text=True)
+    first = re.search(r'<select[^>]*name="network"[^>]*>\s*<option([^>]*)>([^<]*)</option>', page)
+    assert first and 'value="0"' in first[1] and first[2] == "— bitte wählen —"
+    assert not re.search(r'<option selected value="[1-9]', page)  # no network chosen for one
+    answer = client.post(
+        "/import/",
+        data={"file": (io.BytesIO(b"Titel;Unternehmen\nA;B\n"), "r.csv"), "network": "0"},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400
+    assert "Bitte wählen Sie das meldende Netzwerk aus." in answer.get_data(as_text=True)

@@ -8,12 +8,14 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import clock
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.items.models import Item, ItemStatus
 from tracker.items.permissions import visible_clause
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingStatus, Task
 from tracker.meetings.queries import upcoming_meetings
+from tracker.meetings.services import local_date
 
 OPEN = ItemStatus.open_statuses()
 TASKS_SHOWN = 8
@@ -99,9 +101,16 @@ class NextMeeting:
 
 
 def _pick(meetings: list[Meeting]) -> Meeting | None:
+    """The running meeting, else the first planned one not over; a planned meeting that was
+    neither started nor closed stays until the end of its day, so that it can still be run."""
     running = [m for m in meetings if m.status == MeetingStatus.IN_PROGRESS]
-    now = utcnow()
-    ahead = [m for m in meetings if m.starts_at + timedelta(minutes=m.duration_minutes) >= now]
+    now, today = utcnow(), clock.today()
+    ahead = [
+        m
+        for m in meetings
+        if m.starts_at + timedelta(minutes=m.duration_minutes) >= now
+        or local_date(m) >= today
+    ]
     return (running or ahead or [None])[0]
 
 

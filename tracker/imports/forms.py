@@ -36,7 +36,7 @@ class UploadForm(FlaskForm):
     network = SelectField(
         _l("Reporting network"),
         coerce=int,
-        validators=[DataRequired()],
+        validators=[DataRequired(_l("Please choose the reporting network."))],
         description=_l("For rows without a column naming the reporting network."),
     )
 
@@ -46,7 +46,11 @@ class MappingForm(FlaskForm):
 
     payload = HiddenField(validators=[DataRequired()])
     filename = HiddenField(validators=[Optional()])
-    network = SelectField(_l("Reporting network"), coerce=int, validators=[DataRequired()])
+    network = SelectField(
+        _l("Reporting network"),
+        coerce=int,
+        validators=[DataRequired(_l("Please choose the reporting network."))],
+    )
     default_kind = SelectField(
         _l("Kind for rows without one"),
         choices=options([("", _l("— none: report such rows —")), *ItemKind.choices()]),
@@ -63,8 +67,11 @@ class MappingForm(FlaskForm):
 
 
 def fill_networks(field: SelectField, networks: list[Network]) -> None:
-    """Offer the networks by short name and name."""
-    field.choices = options((n.id, f"{n.short_name} – {n.name}") for n in networks)
+    """Offer the networks by short name and name, none chosen: a whole file must not go to
+    the first network in the list because nobody looked."""
+    field.choices = options(
+        [(0, _l("— please choose —")), *((n.id, f"{n.short_name} – {n.name}") for n in networks)]
+    )
 
 
 def _prefixed(formdata, prefix: str) -> dict[str, str]:
