@@ -229,3 +229,10 @@ def test_duplicates_fragment_finds_same_company_and_similar_words(
         },
     ).text
     assert "Etwas ganz anderes" in page and "Förderungen für Energieeffizienz" in page
+
+
+def test_filters_offer_all_as_an_empty_value_not_the_word_none(client, login, setup):
+    login(setup["manager_a"])
+    page = client.get("/items/").get_data(as_text=True)
+    assert 'value="None"' not in page and '<option selected value="">' in page
+    assert client.get("/items/?responsible=&assignee=&topic=").status_code == 200

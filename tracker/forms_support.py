@@ -51,8 +51,11 @@ def apply_error(form: FlaskForm, exc: ServiceError) -> None:
 
 
 def options(pairs: Iterable[tuple]) -> list[SelectChoice]:
-    """Turn ``(value, label)`` pairs into the choices a select field takes."""
-    return [SelectChoice(value, label) for value, label in pairs]
+    """Turn ``(value, label)`` pairs into the choices a select field takes.
+
+    ``None`` (no choice: "all", "nobody") is sent as an empty value, not as the word "None".
+    """
+    return [SelectChoice("" if value is None else value, label) for value, label in pairs]
 
 
 def int_or_none(value) -> int | None:
