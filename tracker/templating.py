@@ -51,7 +51,10 @@ DATETIME_PATTERNS = {"de": "dd.MM.yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
 CMARK_OPTIONS = 0
 CMARK_EXTENSIONS = ["table"]
 MAX_DEPTH = 64
-_TAG = re.compile(r"<(/?)[a-z][a-z0-9]*[^>]*?(/?)>")
+# The tags Markdown can nest without bound (quotes, lists, emphasis, links); the others
+# (tables, code, headings) add a few levels at most. Counting only these keeps the check
+# quick on long tables, whose output is mostly <tr><td>.
+_TAG = re.compile(r"<(/?)(?:blockquote|ul|ol|li|p|em|strong|del|a)(?=[\s>])[^>]*?(/?)>")
 
 
 def render_markdown(text: str | None) -> Markup:
