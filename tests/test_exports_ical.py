@@ -100,3 +100,15 @@ def test_regular_slot_is_the_nearest_occurrence(make_series):
     monday = datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN)
     assert ical.regular_slot(data, sunday) == datetime(2026, 11, 26, 10, 0, tzinfo=BERLIN)
     assert ical.regular_slot(data, monday) == datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
+
+
+def test_time_zone_changes_start_at_the_local_time_before_them(make_meeting, make_user):
+    """RFC 5545 3.6.5: summer time begins at 02:00 CET, winter time at 03:00 CEST."""
+    calendar = invitation(make_meeting(starts_at=START), make_user("admin"))
+    starts = {
+        (sub.name, sub.DTSTART.year): sub.DTSTART.strftime("%m-%d %H:%M")
+        for zone in calendar.walk("VTIMEZONE")
+        for sub in zone.subcomponents
+        if sub["TZOFFSETFROM"].td != sub["TZOFFSETTO"].td
+    }
+    assert starts == {("DAYLIGHT", 2026): "03-29 02:00", ("STANDARD", 2026): "10-25 03:00"}

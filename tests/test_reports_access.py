@@ -51,3 +51,11 @@ def test_unknown_network_or_view_answers_404(client, login, make_user):
     assert client.get("/reports/networks/999/2026-Q3.xlsx").status_code == 404
     assert client.get("/reports/views/999").status_code == 404
     assert client.post("/reports/views/999/delete").status_code == 404
+
+
+def test_the_first_calendar_address_is_not_called_a_renewal(client, login, make_user):
+    login(make_user("manager"))
+    first = client.post("/reports/calendar", follow_redirects=True).get_data(as_text=True)
+    assert "Ihr Kalender hat eine Adresse" in first and "nicht mehr" not in first
+    again = client.post("/reports/calendar", follow_redirects=True).get_data(as_text=True)
+    assert "Die alte funktioniert nicht mehr." in again

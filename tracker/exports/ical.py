@@ -30,7 +30,34 @@ def _finish(calendar: Calendar, first: date, years: int) -> bytes:
     calendar.add_missing_timezones(
         first_date=date(first.year, 1, 1), last_date=date(first.year + years, 1, 1)
     )
+    for timezone in calendar.walk("VTIMEZONE"):
+        zone = clock.zone(str(timezone["TZID"]))
+        for observance in timezone.subcomponents:
+            _start_before_the_change(observance, zone)
     return calendar.to_ical()
+
+
+STEP = timedelta(minutes=15)
+
+
+def _offset(moment: datetime, zone) -> timedelta:
+    return moment.astimezone(zone).utcoffset()
+
+
+def _start_before_the_change(observance, zone) -> None:
+    """RFC 5545: an observance starts at the local time before the change, in its
+    TZOFFSETFROM (German summer time at 02:00, winter time at 03:00); icalendar writes
+    03:00 for both. The change's moment is taken from the time zone database."""
+    start, before = observance.DTSTART, observance["TZOFFSETFROM"].td
+    after = observance["TZOFFSETTO"].td
+    if before == after:
+        return
+    moment = (start - timedelta(days=1)).replace(tzinfo=UTC)
+    for _ in range(int(timedelta(days=2) / STEP)):
+        moment += STEP
+        if _offset(moment, zone) == after and _offset(moment - STEP, zone) == before:
+            observance.DTSTART = (moment + before).replace(tzinfo=None)
+            return
 
 
 def _event(uid: str, summary: str, start: datetime, end: datetime, link: str) -> Event:

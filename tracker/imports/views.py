@@ -26,6 +26,7 @@ from tracker.networks.models import Network
 from tracker.topics import services as topics
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
+bp.cli.help = "Import a register from CSV or XLSX."
 bp.cli.add_command(cli.run_command)
 WEB_MAX_ROWS = 2000  # more would outlast a request; the command line has no such limit
 

@@ -59,6 +59,9 @@ def erase_contact(contact_id: int):
     return redirect(url_for("companies.detail", company_id=company_id))
 
 
+bp.cli.help = "Personal data: anonymise contacts of long-closed items."
+
+
 @bp.cli.command("anonymise")
 @click.option(
     "--months",

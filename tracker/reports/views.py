@@ -170,9 +170,13 @@ def calendar():
 @login_required
 def renew_calendar():
     """Create or renew the calendar address; the old one stops working."""
+    had_one = current_user.calendar_token is not None
     services.renew_calendar_token(current_user)
     db.session.commit()
-    flash(_("Your calendar has a new address. The old one no longer works."), "success")
+    if had_one:
+        flash(_("Your calendar has a new address. The old one no longer works."), "success")
+    else:
+        flash(_("Your calendar has an address: add it to your calendar app."), "success")
     return redirect(url_for("reports.calendar"))
 
 
