@@ -112,3 +112,26 @@ def test_time_zone_changes_start_at_the_local_time_before_them(make_meeting, mak
         if sub["TZOFFSETFROM"].td != sub["TZOFFSETTO"].td
     }
     assert starts == {("DAYLIGHT", 2026): "03-29 02:00", ("STANDARD", 2026): "10-25 03:00"}
+
+
+def test_series_feed_has_a_secret_address_the_office_renews(app, client, login, make_meeting,
+                                                             make_user):  # fmt: skip
+    import re
+
+    meeting = make_meeting(starts_at=START)
+    page = f"/meetings/series/{meeting.series_id}/subscription"
+    login(make_user("manager"))
+    assert "noch keine Abo-Adresse" in client.get(page).get_data(as_text=True)
+    assert client.post(page).status_code == 403
+    client.post("/logout")
+    login(make_user("admin"))
+    client.post(page)
+    shown = client.get(page).get_data(as_text=True)
+    first = re.search(r'id="feed-url" type="text" value="http://localhost(/[^"]+)"', shown)[1]
+    anonymous = app.test_client()
+    calendar = Calendar.from_ical(anonymous.get(first).data)
+    assert calendar.events[0]["UID"] == f"series-{meeting.series_id}@bedarfsregister"
+    assert client.post(page, follow_redirects=True).status_code == 200  # renewed
+    assert anonymous.get(first).status_code == 404
+    renewed = f"/meetings/series/feed/{meeting.series.feed_token}.ics"
+    assert renewed != first and anonymous.get(renewed).status_code == 200

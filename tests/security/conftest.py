@@ -182,6 +182,7 @@ def world(app, make_network, make_user, make_topic, make_series, today) -> World
         owner=manager_a, name="Alle offenen", query="status=open", shared=True
     )
     calendar = reports.renew_calendar_token(manager_a)
+    meetings.renew_feed_token(records["series"], actor=admin)
     audit.record("security_test", actor=admin, subject="world")
     db.session.flush()
     world = World(users=people["users"], records=records, ids=_ids(people, records, calendar))
@@ -200,6 +201,7 @@ def _ids(people: dict, records: dict, calendar: str) -> dict:
         secret_reference=records["secret"].reference,
         reset_token=passwords.reset_token(users["observer"]),
         calendar_token=calendar,
+        series_token=records["series"].feed_token,
     )
     return ids
 

@@ -326,6 +326,11 @@ MEETINGS = [
     get("meeting_exports.document", "/meetings/999999/agenda.md", MISSING),
     get("meeting_exports.invitation", "/meetings/{meeting}/invitation.ics", LOGGED_IN),
     get("meeting_exports.series_feed", "/meetings/series/{series}/feed.ics", LOGGED_IN),
+    get("meeting_exports.series_subscribed_feed", "/meetings/series/feed/{series_token}.ics",
+        PUBLIC),  # fmt: skip
+    get("meeting_exports.series_subscribed_feed", "/meetings/series/feed/not-a-token.ics", NOWHERE),
+    get("meeting_exports.series_subscription", "/meetings/series/{series}/subscription", LOGGED_IN),
+    post("meeting_exports.series_subscription", "/meetings/series/{series}/subscription", ADMINS),
 ]
 
 REPORTS = [

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
@@ -14,7 +14,8 @@ from tracker.db import db
 from tracker.downloads import download
 from tracker.exceptions import TemporarilyUnavailable
 from tracker.exports import docx, ical, markdown, pdf, pdf_slots
-from tracker.i18n import _l, get_locale
+from tracker.i18n import _, _l, get_locale
+from tracker.meetings import services as meeting_services
 from tracker.meetings.documents import MeetingDocument, build_document, build_series_calendar
 from tracker.meetings.models import Meeting, MeetingSeries
 
@@ -102,6 +103,35 @@ def invitation(meeting_id: int):
 @login_required
 def series_feed(series_id: int):
     """Download a series as a calendar with its weekly recurrence."""
-    series = db.get_or_404(MeetingSeries, series_id)
+    return _series_calendar(db.get_or_404(MeetingSeries, series_id))
+
+
+@bp.get("/series/feed/<token>.ics")
+def series_subscribed_feed(token: str):
+    """The series' feed for calendar apps: no login, the secret address is the key."""
+    series = meeting_services.series_for_feed(token)
+    if series is None:
+        abort(404)
+    return _series_calendar(series)
+
+
+def _series_calendar(series: MeetingSeries):
     data, meetings = build_series_calendar(series)
     return download(ical.series_feed(data, meetings), CALENDAR_TYPE, f"{series.name}.ics")
+
+
+@bp.route("/series/<int:series_id>/subscription", methods=["GET", "POST"])
+@login_required
+def series_subscription(series_id: int):
+    """The series' secret subscription address; the coordination office creates and renews it."""
+    series = db.get_or_404(MeetingSeries, series_id)
+    if request.method == "POST":
+        renewed = series.feed_token is not None
+        meeting_services.renew_feed_token(series, actor=current_user)
+        db.session.commit()
+        flash(_("The series has a new subscription address. The old one no longer works.")
+              if renewed else _("The series has a subscription address."), "success")  # fmt: skip
+        return redirect(url_for("meeting_exports.series_subscription", series_id=series.id))
+    token = series.feed_token
+    url = token and url_for("meeting_exports.series_subscribed_feed", token=token, _external=True)
+    return render_template("meetings/subscription.html", series=series, feed_url=url)

@@ -97,6 +97,8 @@ class MeetingSeries(db.Model):
     standing_topics_start: Mapped[str] = mapped_column(Text, default="")
     standing_topics_end: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # The secret part of the feed's address for calendar apps (no login); None: no address.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

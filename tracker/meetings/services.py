@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from tracker import clock
+from tracker.audit import services as audit
 from tracker.auth.models import User
 from tracker.db import db, utcnow
 from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
@@ -165,6 +167,31 @@ def _reschedule_planned(series: MeetingSeries) -> None:
     ):
         meeting.starts_at = next_occurrence(series, utcnow())
         meeting.duration_minutes = series.duration_minutes
+
+
+def renew_feed_token(series: MeetingSeries, *, actor: User) -> str:
+    """Give the series' calendar feed a new secret address; the old one stops at once.
+
+    The feed holds the meetings' times, states and the video link, nothing of any item.
+    """
+    if not can_manage_series(actor):
+        raise PermissionDenied(_("Only the coordination office manages meeting series."))
+    renewed = series.feed_token is not None
+    series.feed_token = secrets.token_urlsafe(32)
+    audit.record(
+        "series_feed_renewed" if renewed else "series_feed_created",
+        actor=actor,
+        subject=f"series:{series.id}",
+    )
+    db.session.flush()
+    return series.feed_token
+
+
+def series_for_feed(token: str) -> MeetingSeries | None:
+    """The series whose feed address holds ``token``."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(MeetingSeries).where(MeetingSeries.feed_token == token))
 
 
 def set_roll_call(series: MeetingSeries, networks: list[Network]) -> None:
