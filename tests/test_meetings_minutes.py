@@ -80,6 +80,19 @@ def test_minutes_in_every_format_list_who_was_there(world, client, login):
     assert "Anwesend Süd, Ost" in pdf and "Abwesend Nord" in pdf
 
 
+def test_minutes_page_lists_who_was_there(world, client, login):
+    meeting = world["meeting"]
+    login(world["admin"])
+    assert 'id="attendance"' not in client.get(f"/meetings/{meeting.id}").text  # not held yet
+    live.set_attendance(meeting, world["north"], False, actor=world["admin"])
+    live.close_meeting(meeting, actor=world["admin"])
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}").text
+    section = page.split('id="attendance"')[1].split("</section>")[0]
+    assert "<strong>Anwesend:</strong> Süd, Ost" in section
+    assert "<strong>Abwesend:</strong> Nord" in section
+
+
 def test_closing_records_the_entrys_tasks_in_the_item(world, make_user):
     meeting, entry = world["meeting"], world["entry"]
     owner = make_user("manager", network=world["north"], name="Jens Körner")

@@ -153,6 +153,11 @@ class Meeting(db.Model):
     def is_open(self) -> bool:
         return self.status in MeetingStatus.open_statuses()
 
+    @property
+    def is_closed(self) -> bool:
+        """Held and closed: its minutes are frozen (a cancelled meeting is neither)."""
+        return self.status is MeetingStatus.CLOSED
+
     def __str__(self) -> str:
         return f"{self.series.name} {self.starts_at:%Y-%m-%d}"
 

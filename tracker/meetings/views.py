@@ -56,6 +56,7 @@ def detail(meeting_id: int):
             free_form=FreeTopicForm(),
             add_form=AddItemForm(),
             move_form=MoveMeetingForm(version=meeting.version, starts_at=_local(meeting)),
+            attendance=services.attendance_of(meeting) if meeting.is_closed else None,
         )
 
     # Outcomes and buttons depend on the viewer: one entry per viewer and meeting.
