@@ -159,3 +159,19 @@ def test_pdf_footer_gives_the_date_as_german_text(world):
     pdf = " ".join(pdf_text(pdf_layout.render(html)).split())
     assert f"{doc.labels.document}: {doc.title}, {doc.date_text}" in pdf
     assert f"{doc.starts_at:%Y-%m-%d}" not in pdf
+
+
+def test_minutes_show_the_items_status_at_the_close(world, client, login):
+    from tracker.items import lifecycle
+
+    meeting, item, admin = world["meeting"], world["item"], world["admin"]
+    live.close_meeting(meeting, actor=admin)
+    db.session.commit()
+    status_then = item.status.label
+    lifecycle.perform(item, "accept", actor=admin, expected_version=item.version)
+    db.session.commit()
+    assert item.status.label != status_then
+    page = client.get(f"/meetings/{meeting.id}").text if login(admin) else ""
+    entry_html = page.split(f'id="entry-{world["entry"].id}"')[1].split("</li>")[0]
+    assert status_then in entry_html and item.status.label not in entry_html
+    assert status_then in exports(client, login, meeting, admin)["md"]

@@ -138,7 +138,7 @@ def _content(entry: AgendaEntry, viewer: User) -> dict:
     return {
         "title": f"{item.reference} {item.title}",
         "company": item.company.name,
-        "details": (item.kind.label, item.status.label, *_reason(entry)),
+        "details": (item.kind.label, entry.item_status.label, *_reason(entry)),
     }
 
 

@@ -214,6 +214,8 @@ def close_meeting(meeting: Meeting, *, actor: User) -> Meeting | None:
             continue
         if not entry.discussed and entry.network_id in absent:
             entry.deferred = True
+        if entry.item is not None:
+            entry.status_at_close = entry.item.status
         if entry.item is not None and (entry.discussed or entry.tasks):
             timeline.record(
                 entry.item,

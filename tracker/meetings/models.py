@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.auth.models import User
 from tracker.db import LabelledEnum, db, enum_type, utcnow
 from tracker.i18n import _l
-from tracker.items.models import Item
+from tracker.items.models import Item, ItemStatus
 from tracker.networks.models import Network
 
 
@@ -180,6 +180,8 @@ class AgendaEntry(db.Model):
     discussed: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(Text, default="")
+    # The item's status when the meeting was closed: the minutes show it, not today's.
+    status_at_close: Mapped[ItemStatus | None] = mapped_column(enum_type(ItemStatus))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -210,6 +212,13 @@ class AgendaEntry(db.Model):
     @property
     def heading(self) -> str:
         return f"{self.item.reference} {self.item.title}" if self.item else self.title
+
+    @property
+    def item_status(self) -> ItemStatus | None:
+        """The item's status as the agenda or minutes show it: frozen when the meeting closed."""
+        if self.item is None:
+            return None
+        return self.status_at_close or self.item.status
 
 
 class Attendance(db.Model):
