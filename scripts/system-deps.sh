@@ -7,7 +7,12 @@ packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 ldconfig -p | grep -q libpangoft2-1.0 || packages+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+if ! fc-list 2>/dev/null | grep -qi dejavu; then
+  # A font cache older than the installed fonts hides them (pages and PDFs then fall back
+  # to a monospaced font): rebuild it before deciding the package is missing.
+  fc-cache -f >/dev/null 2>&1 || true
+  fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+fi
 [ ${#packages[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${packages[*]} ..."
