@@ -2,8 +2,8 @@
 
 import pytest
 
-from tracker.auth.views import safe_next
 from tracker.db import db
+from tracker.routing import safe_next
 
 
 def test_protected_page_redirects_to_login(client):

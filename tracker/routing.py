@@ -1,6 +1,8 @@
-"""URL converters: an ``<int:...>`` in a route is a record id, 1 to 2**63 - 1."""
+"""URLs: an ``<int:...>`` in a route is a record id, 1 to 2**63 - 1; where a redirect may go."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
@@ -13,6 +15,16 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map, fixed_digits=0, min=1, max=ID_MAX, signed=False) -> None:  # noqa: A002
         super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(ch) < 32 or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def init_app(app: Flask) -> None:

@@ -15,10 +15,11 @@ from webauthn.helpers import bytes_to_base64url
 
 from tracker.auth import attempts, factor_views, factors, passkeys
 from tracker.auth.models import User
-from tracker.auth.views import bp, open_login, safe_next
+from tracker.auth.views import bp, open_login
 from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ValidationFailed
 from tracker.i18n import _
+from tracker.routing import safe_next
 
 CHALLENGE = "webauthn_challenge"
 

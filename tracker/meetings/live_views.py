@@ -6,7 +6,6 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 
 from tracker.auth.services import managers_of
-from tracker.auth.views import safe_next
 from tracker.db import begin_writing, db, reads_first
 from tracker.exceptions import ConflictError, DuplicateSuspected, ServiceError
 from tracker.forms_support import options
@@ -24,6 +23,7 @@ from tracker.meetings.forms import (
 from tracker.meetings.models import AgendaEntry, Meeting, Task
 from tracker.meetings.views import bp
 from tracker.networks.models import Network
+from tracker.routing import safe_next
 from tracker.submissions import services as submissions
 from tracker.submissions.services import new_key
 

@@ -17,7 +17,6 @@ from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from tracker import clock
-from tracker.auth.views import safe_next
 from tracker.db import db
 from tracker.downloads import download
 from tracker.exceptions import ServiceError
@@ -28,6 +27,7 @@ from tracker.items.forms import ItemFilterForm
 from tracker.networks.models import Network
 from tracker.reports import documents, exports, feeds, figures, register, report_files, services
 from tracker.reports.forms import SavedViewForm, report_form
+from tracker.routing import safe_next
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
