@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -131,3 +132,47 @@ def test_sqlite_other_posts_take_the_lock_at_begin(file_app):
         db.session.execute(text("SELECT 1"))
         assert not _lock_is_free(path)
         db.session.rollback()
+
+
+def test_sqlite_comment_takes_the_write_lock_once(tmp_path):
+    """A comment is written in one transaction; its flash message, translated after the
+    commit, reads nothing that would open a second, write-locking one."""
+    from sqlalchemy import event
+
+    from tracker.auth import services as users
+    from tracker.auth.models import UserRole
+    from tracker.companies import services as companies
+    from tracker.items import services as items
+    from tracker.items.models import ItemKind
+    from tracker.networks.models import Network
+
+    path = tmp_path / "comment.sqlite3"
+    app = create_app(TestingConfig, instance_path=str(tmp_path / "instance"),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")  # fmt: skip
+    with app.app_context():
+        upgrade()
+        admin = users.create_user(actor=None, email="olga@example.org", name="Olga Office",
+                                  password=PASSWORD, role=UserRole.ADMIN)  # fmt: skip
+        network = Network(name="Netzwerk Alpha", short_name="Alpha")
+        db.session.add(network)
+        company = companies.create_company(actor=admin, name="Optik AG")
+        item = items.create_item(actor=admin, title="Partner", kind=ItemKind.NEED,
+                                 company=company, reporting_network=network)  # fmt: skip
+        db.session.commit()
+        item_id, engine = item.id, db.engine
+    client = app.test_client()  # requests outside the setup's context: each has its own
+    client.post("/login", data={"email": "olga@example.org", "password": PASSWORD})
+    begins: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        answer = client.post(f"/items/{item_id}/comments", data={"body": "Anruf erledigt"})
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+        engine.dispose()
+    assert answer.status_code == 302
+    assert begins.count("BEGIN IMMEDIATE") == 1, begins

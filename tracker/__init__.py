@@ -45,12 +45,13 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
-    from tracker import caching, cli, errors, limits, security, templating
+    from tracker import caching, cli, errors, i18n, limits, security, templating
     from tracker.auth import sessions
 
     caching.init_app(app)
     limits.init_app(app)
     sessions.init_app(app)
+    i18n.init_app(app)  # after the session check: an ended session's language is the browser's
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -41,6 +41,17 @@ def select_locale() -> str:
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def init_app(app) -> None:
+    """Settle the request's language at its start: a text translated after the commit (a
+    flash message, a redirect's page) then reads no expired user, which would open a new,
+    write-locking transaction only to learn the language."""
+    app.before_request(_settle_locale)
+
+
+def _settle_locale() -> None:
+    get_locale()  # Flask-Babel keeps it for the rest of the request
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated later, where it is shown."""
     return message

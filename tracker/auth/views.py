@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import attempts, services, sessions
@@ -58,6 +59,7 @@ def open_login(user, **details) -> None:
     key = services.open_session(user)
     session.clear()  # a fresh session on login: no fixation
     login_user(user)
+    refresh()  # the request's language is now the user's
     sessions.start(key)
 
 

@@ -56,9 +56,9 @@ def act(item_id: int, action: str):
     except ServiceError as exc:
         apply_error(form, exc)
         return _again(item_id, exc.status_code, exc.message, action_form=form, failed_action=action)
-    db.session.commit()
+    db.session.commit()  # nothing of the item is read after it: no second transaction
     flash(_("Done: %(action)s.", action=lifecycle.ACTIONS[action].label), "success")
-    return redirect(url_for("items.detail", item_id=item.id))
+    return redirect(url_for("items.detail", item_id=item_id))
 
 
 @bp.post("/<int:item_id>/handoff")
@@ -83,9 +83,10 @@ def hand_off(item_id: int):
     except ServiceError as exc:
         apply_error(form, exc)
         return _again(item_id, exc.status_code, exc.message, handoff_form=form)
+    network = str(item.responsible_network)  # read before the commit expires it
     db.session.commit()
-    flash(_("The item was handed off to %(network)s.", network=item.responsible_network), "success")
-    return redirect(url_for("items.detail", item_id=item.id))
+    flash(_("The item was handed off to %(network)s.", network=network), "success")
+    return redirect(url_for("items.detail", item_id=item_id))
 
 
 @bp.post("/<int:item_id>/comments")
@@ -102,4 +103,4 @@ def comment(item_id: int):
         return _again(item_id, exc.status_code, exc.message, comment_form=form)
     db.session.commit()
     flash(_("Comment added."), "success")
-    return redirect(url_for("items.detail", item_id=item.id, _anchor="timeline"))
+    return redirect(url_for("items.detail", item_id=item_id, _anchor="timeline"))
