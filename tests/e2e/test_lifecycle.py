@@ -30,6 +30,18 @@ def action_button(page, action: str):
                         f"button[aria-controls='action-{action}']").first
 
 
+def open_action(page, action: str):
+    """Open the form of an action that needs a note, and wait until it is fully shown.
+
+    Bootstrap's collapse animates for 350 ms; a click on the form's button while it is still
+    "collapsing" can be lost (under load the test clicks within that time, a person never).
+    """
+    action_button(page, action).click()
+    form = page.locator(f"form#action-{action}")
+    expect(form).to_have_class(re.compile(r"^(?=.*\bshow\b)(?!.*\bcollapsing\b)"))
+    return form
+
+
 def test_hand_off_then_accept_sets_in_progress(page, live_server, people, make_item):
     item = make_item(actor=people["anna"], title="Kooperationspartner Wasserstoff")
     anna, bert, beta, item = settle(people["anna"], people["bert"], people["beta"], item)
@@ -54,8 +66,7 @@ def test_return_needs_reason_then_sets_new(page, live_server, people, make_item)
     bert, item = settle(people["bert"], item)
     browser_login(page, live_server, bert)
     page.goto(f"{live_server}/items/{item.id}")
-    action_button(page, "return").click()
-    form = page.locator("form#action-return")
+    form = open_action(page, "return")
     form.locator("button[type=submit]").click()
     expect(page.locator("main .alert-danger")).to_be_visible()
     expect(page.locator("#note-return")).to_have_class(re.compile(r"\bis-invalid\b"))
@@ -73,7 +84,7 @@ def test_complete_with_note_sets_done_and_offers_reopen(page, live_server, peopl
     assert item.status is ItemStatus.IN_PROGRESS
     browser_login(page, live_server, anna)
     page.goto(f"{live_server}/items/{item.id}")
-    action_button(page, "complete").click()
+    open_action(page, "complete")
     page.locator("#note-complete").fill("Kontakt zur Hochschule hergestellt.")
     page.locator("form#action-complete button[type=submit]").click()
     expect(status_badge(page, "done")).to_be_visible()
