@@ -223,6 +223,7 @@ def account_factors(user: User) -> dict:
         "passkeys": factors.passkeys_of(user),
         "codes_left": factors.recovery_codes_left(user),
         "factor_required": factors.factor_required(user),
+        "may_remove": factors.may_remove_a_factor(user),
     }
 
 

@@ -152,9 +152,14 @@ def remove_totp(user: User) -> None:
     db.session.flush()
 
 
+def may_remove_a_factor(user: User) -> bool:
+    """Whether one of the user's factors may go: not the only one of a user who needs one."""
+    return not factor_required(user) or int(has_totp(user)) + len(passkeys_of(user)) > 1
+
+
 def refuse_removing_last(user: User) -> None:
     """Refuse to remove the only factor left to a user who must have one."""
-    if factor_required(user) and int(has_totp(user)) + len(passkeys_of(user)) <= 1:
+    if not may_remove_a_factor(user):
         raise ValidationFailed(
             _("You need a second factor: set up another one before removing this one."),
             field="code",
