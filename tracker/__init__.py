@@ -11,7 +11,7 @@ from flask_login import login_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Config, env_overrides
-from tracker.db import alembic_render_item, configure_sqlite, db, write_intent
+from tracker.db import alembic_render_item, configure_sqlite, db, watch_writes
 from tracker.extensions import babel, bootstrap, csrf, login_manager, migrate
 from tracker.forms_support import CleanedRequest
 
@@ -93,16 +93,7 @@ def register_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-
-    @app.before_request
-    def _declare_write_intent():
-        view = app.view_functions.get(request.endpoint)
-        reads_first = getattr(view, "reads_first", False)
-        write_intent.set(request.method not in SAFE_METHODS and not reads_first)
-
-    @app.teardown_request
-    def _reset_write_intent(_exc):
-        write_intent.set(True)  # outside requests (CLI, jobs) transactions may write
+        watch_writes(db.engine, strict=app.config["STRICT_UNIT_OF_WORK"])
 
 
 def register_extensions(app: Flask) -> None:

@@ -87,6 +87,8 @@ class Config:
     PDF_CONCURRENCY = 1
     PDF_MEMORY_MB = 1024
     BOOTSTRAP_SERVE_LOCAL = True
+    # A request that writes outside tracker.db.unit_of_work: True raises, False logs it.
+    STRICT_UNIT_OF_WORK = False
 
 
 class TestingConfig(Config):
@@ -100,6 +102,7 @@ class TestingConfig(Config):
     # The suite logs its admins in with a password alone; tests/test_auth_factors.py and
     # tests/e2e/test_second_factor.py turn the requirement on.
     MFA_REQUIRED_FOR_ADMINS = False
+    STRICT_UNIT_OF_WORK = True
 
 
 def _parse(value: str):

@@ -1,4 +1,4 @@
-"""Database object, declarative base with a naming convention, SQLite settings, time helpers."""
+"""Database object, units of work, declarative base with a naming convention, SQLite settings."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import contextvars
 import enum
 import functools
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -74,35 +76,59 @@ class TrackerSQLAlchemy(SQLAlchemy):
 
 db = TrackerSQLAlchemy(model_class=Base)
 
-# Whether a transaction that begins now may write. Requests with safe methods set it to
-# False so that readers do not queue behind the write lock; everything else (POST, CLI,
-# tests) takes SQLite's write lock when its transaction begins.
-write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+# Whether a transaction that begins now writes: only inside ``unit_of_work``. Every other
+# transaction (pages, form checks, password hashing, exports, the CLI's reading) begins as
+# a reader and never queues behind SQLite's write lock, nor makes others queue behind it.
+write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+_IN_UNIT = "tracker.unit_of_work"  # session.info: inside a unit of work
+_WRITING = "tracker.writing"  # connection.info: its transaction began as a writer
 
 
-def reads_first(view):
-    """Mark a view whose request reads (login, form checks) before it writes.
+class WriteOutsideUnitOfWork(RuntimeError):
+    """A statement that writes ran in a reading transaction (see ``unit_of_work``)."""
 
-    Its transaction begins as a reader; the view calls ``begin_writing`` just before its
-    writes. On SQLite the write lock is then held for the writes alone, not for the whole
-    request, and two workers saving at once overlap in everything else.
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Begin a writing transaction, run the block's service calls, commit; roll back on error.
+
+    The one way the app writes: views, the API and the CLI call their services inside it,
+    and do everything slow (hashing, rendering, mail, PDF) before or after it. On SQLite the
+    transaction begins IMMEDIATE, so the write lock is held for the block alone. A reading
+    transaction still open ends first: what it loaded is read again inside, where versions
+    are checked, so nothing decided on can have changed unnoticed. Inside another unit of
+    work the block joins it (the outer one commits). Side effects queued with
+    ``after_commit`` run once the commit has succeeded.
     """
-    view.reads_first = True
-    return view
+    session = db.session()
+    if session.info.get(_IN_UNIT):
+        yield session
+        return
+    _end_reading(session)
+    token = write_intent.set(True)
+    session.info[_IN_UNIT] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(_IN_UNIT, None)
+        write_intent.reset(token)
 
 
-def begin_writing() -> None:
-    """End the request's reading transaction; the next statement begins a writing one.
-
-    Loaded records are expired and read again inside the writing transaction, so nothing
-    decided on may have changed meanwhile unnoticed (versions are checked there too).
-    """
-    if not write_intent.get():
-        queued = db.session.info.pop(_AFTER_COMMIT, None)  # for the writes' commit, not this
-        db.session.commit()  # nothing was written yet: this ends the read
-        if queued:
-            db.session.info[_AFTER_COMMIT] = queued
-        write_intent.set(True)
+def _end_reading(session: Session) -> None:
+    """End the session's reading transaction, keeping the side effects queued for the writes."""
+    if not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        raise WriteOutsideUnitOfWork("changes were made before the unit of work began")
+    queued = session.info.pop(_AFTER_COMMIT, None)
+    session.commit()  # nothing was written: this only ends the read
+    if queued:
+        session.info[_AFTER_COMMIT] = queued
 
 
 _AFTER_COMMIT = "tracker.after_commit"
@@ -161,6 +187,32 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+def watch_writes(engine: Engine, *, strict: bool) -> None:
+    """Notice a request's statement that writes outside a unit of work: raise or log it.
+
+    Such a write would turn a reader into a writer halfway (on SQLite it fails at once when
+    another worker has written meanwhile). ``strict`` (tests, development) raises
+    ``WriteOutsideUnitOfWork``; otherwise it is logged with its statement.
+    """
+
+    @event.listens_for(engine, "begin")
+    def _note_intent(connection):
+        connection.info[_WRITING] = write_intent.get()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(connection, _cursor, statement, *_args):
+        if connection.info.get(_WRITING, True) or not has_request_context():
+            return
+        if not _WRITES.match(statement):
+            return
+        if strict:
+            raise WriteOutsideUnitOfWork(statement[:200])
+        logging.getLogger(__name__).error("write outside a unit of work: %.200s", statement)
 
 
 def _unicode_lower(value):

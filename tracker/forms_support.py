@@ -1,9 +1,11 @@
-"""Small helpers shared by forms: clean input, service errors on fields, choices, versions."""
+"""Small helpers shared by forms: clean input, saving with conflicts, choices, versions."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import available_timezones
 
 import wtforms
@@ -14,9 +16,9 @@ from wtforms import IntegerField, SelectChoice, widgets
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from tracker.characters import clean_input
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.exceptions import ConflictError, ServiceError
-from tracker.i18n import _, format_date
+from tracker.i18n import _, _l, format_date
 from tracker.ranges import DATE_MAX, DATE_MIN, ID_MAX, in_date_range, in_id_range
 
 
@@ -139,32 +141,77 @@ def set_version(form: FlaskForm, version: int) -> None:
     form.version.raw_data = [str(version)]
 
 
-def save_form(form: FlaskForm, template: str, save: Callable[[], object], done: str, **context):
-    """Validate, call the service, commit and redirect; else show the form with the input.
+@dataclass(frozen=True)
+class Attempt:
+    """What became of a form's save: the service's result, or the error it was refused with."""
 
-    A stale save shows the form again with the input kept and the record's current version,
-    so that saving once more overwrites knowingly.
+    value: Any = None
+    error: ServiceError | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.error is None
+
+    @property
+    def conflict(self) -> bool:
+        return isinstance(self.error, ConflictError)
+
+    @property
+    def status(self) -> int:
+        """The answer's status when the form is shown again: 409 for a conflict, else 400."""
+        return 200 if self.done else 409 if self.conflict else 400
+
+
+CONFLICT_MESSAGE = _l(
+    "Someone else changed this record meanwhile. Your input is kept; save again to overwrite."
+)
+
+
+def attempt(
+    form: FlaskForm,
+    work: Callable[..., Any],
+    *,
+    prepare: Callable[[], Any] | None = None,
+    conflict_message=CONFLICT_MESSAGE,
+) -> Attempt:
+    """Run a validated form's service calls in a unit of work; commit, or keep the input.
+
+    The one way views save forms. ``prepare`` does the slow part (hashing a password)
+    before the unit of work, so that it does not hold the write lock; its result is given to
+    ``work``. A service's error goes to its field (nothing is committed). A conflict
+    (someone saved the record meanwhile) keeps the input, puts the record's current version
+    into the form, so that saving once more overwrites knowingly, and says so; the page
+    shows the current values beside the input.
     """
+    try:
+        arguments = (prepare(),) if prepare is not None else ()
+        with unit_of_work():
+            return Attempt(work(*arguments))
+    except ConflictError as exc:
+        db.session.refresh(exc.record)  # read after the rollback: the other person's save
+        set_version(form, exc.record.version)
+        flash(str(conflict_message), "warning")
+        return Attempt(error=exc)
+    except ServiceError as exc:
+        apply_error(form, exc)
+        return Attempt(error=exc)
+
+
+def save_form(
+    form: FlaskForm,
+    template: str,
+    save: Callable[..., object],
+    done: str,
+    *,
+    prepare: Callable[[], Any] | None = None,
+    **context,
+):
+    """Validate, save (``attempt``) and redirect; else show the form again with the input."""
     if form.validate_on_submit():
-        try:
-            save()
-        except ConflictError as exc:
-            db.session.rollback()
-            db.session.refresh(exc.record)
-            set_version(form, exc.record.version)
-            flash(
-                _(
-                    "Someone else changed this record meanwhile. Your input is kept; "
-                    "save again to overwrite."
-                ),
-                "warning",
-            )
-            return render_template(template, form=form, conflict=True, **context), 409
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
+        saved = attempt(form, save, prepare=prepare)
+        if saved.done:
             flash(_("Saved."), "success")
             return redirect(url_for(done))
+        page = render_template(template, form=form, conflict=saved.conflict, **context)
+        return page, saved.status
     return render_template(template, form=form, **context), (400 if form.is_submitted() else 200)

@@ -6,14 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from tracker.admin import settings
+from tracker import settings
 from tracker.admin.forms import FactorPolicyForm, NetworkForm, TopicForm
 from tracker.audit.models import AuditEvent
 from tracker.auth import factors
 from tracker.auth import services as users
 from tracker.auth.forms import UserForm
 from tracker.auth.models import User, UserRole
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.forms_support import options, save_form
 from tracker.i18n import _
 from tracker.networks import services as networks
@@ -48,8 +48,9 @@ def factor_policy():
     if not form.validate_on_submit():
         abort(400)
     required = form.required_for_managers.data
-    if settings.set_flag(settings.FACTORS_FOR_MANAGERS, required, actor=current_user):
-        db.session.commit()
+    with unit_of_work():
+        changed = settings.set_flag(settings.FACTORS_FOR_MANAGERS, required, actor=current_user)
+    if changed:
         flash(
             _("Network managers now need a second factor.")
             if required
@@ -75,17 +76,24 @@ def user_new():
     """Create a user."""
     form = _user_form(None)
 
-    def save():
+    def password():
+        return users.check_new_password(
+            form.password.data or "", email=form.email.data, name=form.name.data
+        )
+
+    def save(checked):
         users.create_user(
             actor=current_user,
             email=form.email.data,
             name=form.name.data,
-            password=form.password.data or "",
+            password=checked,
             role=UserRole(form.role.data),
             network=db.session.get(Network, form.network.data or 0),
         )
 
-    return save_form(form, "admin/user_edit.html", save, "admin.user_list", user=None)
+    return save_form(
+        form, "admin/user_edit.html", save, "admin.user_list", prepare=password, user=None
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -94,7 +102,12 @@ def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
 
-    def save():
+    def password():
+        if form.password.data:
+            return users.check_new_password(form.password.data, email=user.email, name=user.name)
+        return None
+
+    def save(checked):
         users.update_user(
             user,
             actor=current_user,
@@ -105,18 +118,20 @@ def user_edit(user_id: int):
             active=form.active.data,
             network=db.session.get(Network, form.network.data or 0),
         )
-        if form.password.data:
-            users.set_password(user, form.password.data)
+        if checked is not None:
+            users.set_password(user, checked)
 
-    return save_form(form, "admin/user_edit.html", save, "admin.user_list", user=user)
+    return save_form(
+        form, "admin/user_edit.html", save, "admin.user_list", prepare=password, user=user
+    )
 
 
 @bp.post("/users/<int:user_id>/factors/reset")
 def user_reset_factors(user_id: int):
     """Remove a user's second factors (device and recovery codes lost); audited."""
     user = db.get_or_404(User, user_id)
-    factors.reset_factors(user, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        factors.reset_factors(user, actor=current_user)
     flash(_("The second factor of %(name)s was reset.", name=user.name), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 

@@ -44,8 +44,8 @@ def separate_unit_of_work() -> Iterator[Session]:
     """A transaction of its own on its own connection, committed at the end of the block.
 
     What is written here stays whatever happens to the request's transaction (a failed
-    login rolls that one back). The caller must not hold SQLite's write lock meanwhile: the
-    views that use this read first (``reads_first``).
+    login rolls that one back). The caller must not hold SQLite's write lock meanwhile: it
+    is not inside ``tracker.db.unit_of_work``.
     """
     token = write_intent.set(True)
     try:

@@ -15,7 +15,7 @@ from tracker.auth import attempts, factors
 from tracker.auth.forms import CodeForm
 from tracker.auth.models import User
 from tracker.auth.views import bp, open_login
-from tracker.db import begin_writing, db, reads_first
+from tracker.db import db, unit_of_work
 from tracker.exceptions import ValidationFailed
 from tracker.i18n import _
 
@@ -28,9 +28,8 @@ def after_password(user: User, target: str | None):
         setup = False
     elif factors.factor_required(user):
         setup = True
-        begin_writing()
-        factors.start_totp(user)
-        db.session.commit()
+        with unit_of_work():
+            factors.start_totp(user)
     else:
         return None
     session.clear()  # nothing of an earlier session carries over
@@ -92,7 +91,6 @@ def _factor_page(user: User, form: CodeForm, status: int = 200, **extra):
 
 
 @bp.route("/login/factor", methods=["GET", "POST"])
-@reads_first
 def second_factor():
     """Ask for the code of the authenticator app, a recovery code or a passkey."""
     user = pending_user(setup=False)
@@ -107,11 +105,12 @@ def second_factor():
     found = factors.match(user, form.code.data)
     if found is not None:
         target = pending_target()
-        begin_writing()
-        if factors.claim(user, found):
-            left = factors.recovery_codes_left(user) if found.method == "recovery" else None
-            open_login(user, method=found.method)
-            db.session.commit()
+        with unit_of_work():
+            claimed, left = factors.claim(user, found), None
+            if claimed:
+                left = factors.recovery_codes_left(user) if found.method == "recovery" else None
+                open_login(user, method=found.method)
+        if claimed:
             if left is not None:
                 flash(_("Recovery code used. %(n)d codes are left.", n=left), "warning")
             return redirect(target)
@@ -135,7 +134,6 @@ def _setup_page(user: User, form: CodeForm, action: str, status: int = 200, **ex
 
 
 @bp.route("/login/setup", methods=["GET", "POST"])
-@reads_first
 def factor_setup():
     """Set up the authenticator app that this user's role requires, before anything else."""
     user = pending_user(setup=True)
@@ -148,14 +146,14 @@ def factor_setup():
     if refused(user, address):
         return _setup_page(user, form, action, 429, forced=True, locked=True)
     target = pending_target()
-    begin_writing()
-    codes = factors.confirm_totp(user, form.code.data)
+    with unit_of_work():
+        codes = factors.confirm_totp(user, form.code.data)
+        if codes is not None:
+            open_login(user, method="totp setup")
     if codes is None:
         attempts.note_failed_factor(user, address, "totp setup")
         form.code.errors.append(_("This code is not correct. Please try the current one."))
         return _setup_page(user, form, action, 400, forced=True)
-    open_login(user, method="totp setup")
-    db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes, target=target)
 
 
@@ -164,11 +162,11 @@ def factor_setup():
 def totp_start():
     """Begin setting up an authenticator app."""
     try:
-        factors.start_totp(current_user)
+        with unit_of_work():
+            factors.start_totp(current_user)
     except ValidationFailed as exc:
         flash(exc.message, "warning")
         return redirect(url_for("auth.account"))
-    db.session.commit()
     return redirect(url_for("auth.totp_setup"))
 
 
@@ -182,11 +180,11 @@ def totp_setup():
     action, form = url_for("auth.totp_setup"), CodeForm()
     if not form.validate_on_submit():
         return _setup_page(current_user, form, action, 400 if form.is_submitted() else 200)
-    codes = factors.confirm_totp(current_user, form.code.data)
+    with unit_of_work():
+        codes = factors.confirm_totp(current_user, form.code.data)
     if codes is None:
         form.code.errors.append(_("This code is not correct. Please try the current one."))
         return _setup_page(current_user, form, action, 400)
-    db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes, target=url_for("auth.account"))
 
 
@@ -195,11 +193,11 @@ def totp_setup():
 def totp_remove():
     """Remove the authenticator app."""
     try:
-        factors.remove_totp(current_user)
+        with unit_of_work():
+            factors.remove_totp(current_user)
     except ValidationFailed as exc:
         flash(exc.message, "danger")
         return redirect(url_for("auth.account"))
-    db.session.commit()
     flash(_("The authenticator app was removed."), "info")
     return redirect(url_for("auth.account"))
 
@@ -210,8 +208,8 @@ def recovery_codes():
     """Replace the recovery codes by ten new ones and show them once."""
     if not factors.has_factor(current_user):
         return redirect(url_for("auth.account"))
-    codes = factors.new_recovery_codes(current_user)
-    db.session.commit()
+    with unit_of_work():
+        codes = factors.new_recovery_codes(current_user)
     return render_template("auth/recovery_codes.html", codes=codes, target=url_for("auth.account"))
 
 

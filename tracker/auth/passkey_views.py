@@ -16,7 +16,7 @@ from webauthn.helpers import bytes_to_base64url
 from tracker.auth import attempts, factor_views, factors, passkeys
 from tracker.auth.models import User
 from tracker.auth.views import bp, open_login
-from tracker.db import begin_writing, db, reads_first
+from tracker.db import db, unit_of_work
 from tracker.exceptions import ValidationFailed
 from tracker.i18n import _
 from tracker.routing import safe_next
@@ -69,11 +69,11 @@ def passkey_register():
     if challenge is None:
         return _error(_("The request expired. Please try again."), 400)
     try:
-        name = str(body.get("name") or "")
-        passkeys.register(current_user, name, body.get("credential"), challenge)
+        with unit_of_work():
+            name = str(body.get("name") or "")
+            passkeys.register(current_user, name, body.get("credential"), challenge)
     except ValidationFailed as exc:
         return _error(exc.message, 400)
-    db.session.commit()
     flash(_("The passkey was added."), "success")
     if factors.recovery_codes_left(current_user) == 0:
         flash(
@@ -91,11 +91,11 @@ def passkey_register():
 def passkey_remove(passkey_id: int):
     """Remove one of the user's passkeys."""
     try:
-        passkeys.remove(current_user, passkey_id)
+        with unit_of_work():
+            passkeys.remove(current_user, passkey_id)
     except ValidationFailed as exc:
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(_("The passkey was removed."), "info")
     return redirect(url_for("auth.account"))
 
@@ -125,15 +125,13 @@ def _sign_in(user: User | None, purpose: str, target: str):
     if count is None or not owner.active:
         attempts.note_failed_factor(account, address, "passkey")
         return _error(_("The passkey was not accepted."), 401)
-    begin_writing()
-    passkeys.record_use(db.session.get(type(passkey), passkey.id), count)
-    open_login(owner, method="passkey" if user is None else "password and passkey")
-    db.session.commit()
+    with unit_of_work():
+        passkeys.record_use(db.session.get(type(passkey), passkey.id), count)
+        open_login(owner, method="passkey" if user is None else "password and passkey")
     return jsonify(redirect=target)
 
 
 @bp.post("/login/passkey")
-@reads_first
 def passkey_login():
     """Log in with a passkey alone (it verifies the user on the device)."""
     target = safe_next(str(_body().get("next") or "")) or url_for("dashboard.index")
@@ -150,7 +148,6 @@ def passkey_factor_options():
 
 
 @bp.post("/login/factor/passkey")
-@reads_first
 def passkey_factor():
     """Use a passkey as the second factor after the password."""
     user = factor_views.pending_user(setup=False)

@@ -18,7 +18,7 @@ from tracker.audit import services as audit
 from tracker.auth import attempts, passwords, services
 from tracker.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from tracker.auth.views import bp
-from tracker.db import db, reads_first
+from tracker.db import unit_of_work
 from tracker.exceptions import ValidationFailed
 from tracker.forms_support import apply_error
 from tracker.i18n import _, force_locale
@@ -26,7 +26,6 @@ from tracker.mail import send_mail
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@reads_first
 def forgot_password():
     """Send a reset link to the address, if it belongs to an active user."""
     form = ForgotPasswordForm()
@@ -90,13 +89,16 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data)
+            password = services.check_new_password(
+                form.password.data, email=user.email, name=user.name
+            )
         except ValidationFailed as exc:
             apply_error(form, exc)
         else:
-            attempts.lift(user)  # the owner is back in: the lock on failed logins ends
-            audit.record("password_reset", actor=user, subject=user.email)
-            db.session.commit()
+            with unit_of_work():
+                services.set_password(user, password)
+                attempts.lift(user)  # the owner is back in: the lock on failed logins ends
+                audit.record("password_reset", actor=user, subject=user.email)
             flash(_("Your password was set. Please log in."), "success")
             return redirect(url_for("auth.login"))
     status = 400 if form.is_submitted() else 200

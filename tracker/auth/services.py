@@ -83,7 +83,7 @@ def create_user(
     actor: User | None,
     email: str,
     name: str,
-    password: str,
+    password: str | CheckedPassword,
     role: UserRole,
     network: Network | None = None,
     locale: str | None = None,
@@ -98,12 +98,13 @@ def create_user(
         raise ValidationFailed(_("A user with this e-mail address exists already."), field="email")
     if not (name or "").strip():
         raise ValidationFailed(_("A name is required."), field="name")
-    check_password_rules(password, email, name)
+    if not isinstance(password, CheckedPassword):
+        password = check_new_password(password, email=email, name=name)
     _check_role_network(role, network)
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password.hash,
         role=role,
         network=network,
         locale=locale,
@@ -155,20 +156,37 @@ def update_user(user: User, *, actor: User, expected_version: int | None, **chan
         events.user_changed.send(user, actor=actor, changes=diff)
 
 
+@dataclass(frozen=True)
+class CheckedPassword:
+    """A new password that keeps the rules, hashed.
+
+    Hashing is slow on purpose: views make this before their unit of work, so that the write
+    lock is not held while it runs. Services also take the plain password (CLI, tests).
+    """
+
+    hash: str
+
+
+def check_new_password(password: str, *, email: str, name: str) -> CheckedPassword:
+    """Check a new password against the rules (length, common, personal) and hash it."""
+    check_password_rules(password, email, name)
+    return CheckedPassword(hash_password(password))
+
+
+def check_password_change(user: User, password: str, *, current_password: str) -> CheckedPassword:
+    """The user's own change: the current password must be right, the new one keep the rules."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise ValidationFailed(_("The current password is not correct."), field="current_password")
+    return check_new_password(password, email=user.email, name=user.name)
+
+
 def set_password(
-    user: User,
-    password: str,
-    *,
-    current_password: str | None = None,
-    keep_session: str | None = None,
+    user: User, password: str | CheckedPassword, *, keep_session: str | None = None
 ) -> None:
     """Set a new password; ends every session of the user but the one ``keep_session`` keys."""
-    if current_password is not None and not check_password_hash(
-        user.password_hash, current_password
-    ):
-        raise ValidationFailed(_("The current password is not correct."), field="current_password")
-    check_password_rules(password, user.email, user.name)
-    user.password_hash = hash_password(password)
+    if not isinstance(password, CheckedPassword):
+        password = check_new_password(password, email=user.email, name=user.name)
+    user.password_hash = password.hash
     end_sessions(user, keep=keep_session)
     audit.record("password_changed", actor=user, subject=user.email)
     db.session.flush()

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import attempts, services, sessions
 from tracker.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
-from tracker.db import begin_writing, db, reads_first
+from tracker.db import unit_of_work
 from tracker.exceptions import ValidationFailed
 from tracker.forms_support import apply_error
 from tracker.i18n import _
@@ -26,7 +26,6 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@reads_first
 def login():
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -48,15 +47,14 @@ def login():
     if second_step is not None:
         return second_step  # not logged in until the second factor is checked
     open_login(check.account, method="password")
-    db.session.commit()
     return redirect(target or url_for("dashboard.index"))
 
 
 def open_login(user, **details) -> None:
-    """Log the user in with a fresh session (the caller commits)."""
-    begin_writing()  # the password and factors were checked outside the write lock
-    services.record_login(user, **details)
-    key = services.open_session(user)
+    """Log the user in with a fresh session (in the caller's unit of work, if any)."""
+    with unit_of_work():  # the password and factors were checked before, without the lock
+        services.record_login(user, **details)
+        key = services.open_session(user)
     session.clear()  # a fresh session on login: no fixation
     login_user(user)
     refresh()  # the request's language is now the user's
@@ -66,8 +64,8 @@ def open_login(user, **details) -> None:
 @bp.post("/logout")
 def logout():
     """Log out in this browser: the session ends on the server, too."""
-    sessions.end()
-    db.session.commit()
+    with unit_of_work():
+        sessions.end()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -80,8 +78,8 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            services.set_locale(current_user, form.locale.data)
-            db.session.commit()
+            with unit_of_work():
+                services.set_locale(current_user, form.locale.data)
         session["locale"] = form.locale.data
     return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
 
@@ -93,16 +91,14 @@ def account():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.set_password(
-                current_user,
-                form.password.data,
-                current_password=form.current_password.data,
-                keep_session=session.get(sessions.KEY),
+            password = services.check_password_change(
+                current_user, form.password.data, current_password=form.current_password.data
             )
         except ValidationFailed as exc:
             apply_error(form, exc)
             return _account_page(form, 400)
-        db.session.commit()
+        with unit_of_work():
+            services.set_password(current_user, password, keep_session=session.get(sessions.KEY))
         login_user(current_user._get_current_object())  # new token: keep this session only
         flash(_("Your password was changed. Other sessions were logged out."), "success")
         return redirect(url_for("auth.account"))
@@ -118,8 +114,8 @@ def _account_page(form: PasswordChangeForm, status: int):
 @login_required
 def logout_everywhere():
     """End every session of the user, this one included."""
-    services.end_all_sessions(current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.end_all_sessions(current_user)
     logout_user()
     session.clear()
     flash(_("You are logged out on all devices."), "info")

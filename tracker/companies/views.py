@@ -10,9 +10,8 @@ from tracker.companies.forms import CompanyForm, ContactForm
 from tracker.companies.models import Company
 from tracker.companies.permissions import company_or_404, contact_or_404
 from tracker.db import db
-from tracker.exceptions import ConflictError, ServiceError
-from tracker.forms_support import apply_error, set_version
-from tracker.i18n import _
+from tracker.forms_support import attempt
+from tracker.i18n import _, _l
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -65,20 +64,10 @@ def new():
     _require_editor()
     form = CompanyForm()
     if form.validate_on_submit():
-        try:
-            company = services.create_company(
-                actor=current_user,
-                name=form.name.data,
-                city=form.city.data or "",
-                website=form.website.data or "",
-                notes=form.notes.data or "",
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
-            return redirect(url_for("companies.detail", company_id=company.id))
+        values = {f: form[f].data or "" for f in services.COMPANY_FIELDS}
+        saved = attempt(form, lambda: services.create_company(actor=current_user, **values))
+        if saved.done:
+            return redirect(url_for("companies.detail", company_id=saved.value.id))
     return render_template("companies/edit.html", form=form, company=None), (
         400 if form.is_submitted() else 200
     )
@@ -91,37 +80,27 @@ def edit(company_id: int):
     _require_editor()
     company = company_or_404(company_id, current_user)
     form = CompanyForm(obj=company)
-    status = 200
-    if form.validate_on_submit():
-        values = {f: form[f].data or "" for f in services.COMPANY_FIELDS}
-        try:
-            services.update_company(
-                company, actor=current_user, expected_version=form.version.data, **values
-            )
-        except ConflictError:
-            db.session.rollback()
-            company = company_or_404(company_id, current_user)
-            set_version(form, company.version)
-            flash(
-                _(
-                    "Someone else changed this company meanwhile. Your input is kept below; "
-                    "the current values are shown beside it."
-                ),
-                "warning",
-            )
-            return render_template(
-                "companies/edit.html", form=form, company=company, conflict=True
-            ), 409
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("companies.detail", company_id=company.id))
-    if form.is_submitted():
-        status = 400
-    return render_template("companies/edit.html", form=form, company=company), status
+    if not form.validate_on_submit():
+        page = render_template("companies/edit.html", form=form, company=company)
+        return page, 400 if form.is_submitted() else 200
+    values = {f: form[f].data or "" for f in services.COMPANY_FIELDS}
+    saved = attempt(
+        form,
+        lambda: services.update_company(
+            company, actor=current_user, expected_version=form.version.data, **values
+        ),
+        conflict_message=_l(
+            "Someone else changed this company meanwhile. Your input is kept below; "
+            "the current values are shown beside it."
+        ),
+    )
+    if saved.done:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("companies.detail", company_id=company_id))
+    page = render_template(
+        "companies/edit.html", form=form, company=company, conflict=saved.conflict
+    )
+    return page, saved.status
 
 
 @bp.post("/<int:company_id>/contacts")
@@ -132,10 +111,10 @@ def add_contact(company_id: int):
     company = company_or_404(company_id, current_user)
     form = ContactForm()
     if form.validate_on_submit():
-        services.save_contact(company, actor=current_user, **_contact_values(form))
-        db.session.commit()
-        flash(_("Contact added."), "success")
-        return redirect(url_for("companies.detail", company_id=company.id))
+        values = _contact_values(form)
+        if attempt(form, lambda: services.save_contact(company, actor=current_user, **values)).done:
+            flash(_("Contact added."), "success")
+            return redirect(url_for("companies.detail", company_id=company_id))
     return _detail_page(company, form), 400
 
 
@@ -146,29 +125,28 @@ def edit_contact(contact_id: int):
     _require_editor()
     contact = contact_or_404(contact_id, current_user)
     form = ContactForm(obj=contact)
-    if form.validate_on_submit():
-        try:
-            services.save_contact(
-                contact.company,
-                actor=current_user,
-                contact=contact,
-                expected_version=form.version.data,
-                **_contact_values(form),
-            )
-        except ConflictError:
-            db.session.rollback()
-            contact = contact_or_404(contact_id, current_user)
-            set_version(form, contact.version)
-            flash(_("Someone else changed this contact meanwhile. Your input is kept."), "warning")
-            return render_template(
-                "companies/contact.html", form=form, contact=contact, conflict=True
-            ), 409
-        db.session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("companies.detail", company_id=contact.company_id))
-    return render_template("companies/contact.html", form=form, contact=contact), (
-        400 if form.is_submitted() else 200
+    if not form.validate_on_submit():
+        page = render_template("companies/contact.html", form=form, contact=contact)
+        return page, 400 if form.is_submitted() else 200
+    values, company_id = _contact_values(form), contact.company_id
+    saved = attempt(
+        form,
+        lambda: services.save_contact(
+            contact.company,
+            actor=current_user,
+            contact=contact,
+            expected_version=form.version.data,
+            **values,
+        ),
+        conflict_message=_l("Someone else changed this contact meanwhile. Your input is kept."),
     )
+    if saved.done:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("companies.detail", company_id=company_id))
+    page = render_template(
+        "companies/contact.html", form=form, contact=contact, conflict=saved.conflict
+    )
+    return page, saved.status
 
 
 def _contact_values(form: ContactForm) -> dict:

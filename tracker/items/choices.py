@@ -15,7 +15,6 @@ from tracker.items.forms import ItemFilterForm, ItemForm, status_filter_choices
 from tracker.items.models import Item, ItemKind, Priority
 from tracker.items.queries import SORTS, ItemFilter
 from tracker.networks.services import active_networks
-from tracker.topics.models import Topic
 from tracker.topics.services import active_topics
 
 
@@ -117,12 +116,6 @@ def fill_handoff_form(form, item: Item) -> None:
             if n.id != item.responsible_network_id
         ],
     )
-
-
-def topics_by_id(ids: list[int] | None) -> list[Topic]:
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Topic).where(Topic.id.in_(ids)).order_by(Topic.name)))
 
 
 def user_or_none(user_id: int | None) -> User | None:

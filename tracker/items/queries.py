@@ -22,7 +22,7 @@ from tracker.items.models import (
     Priority,
     item_topics,
 )
-from tracker.items.permissions import visible_clause
+from tracker.items.permissions import can_view, visible_clause
 from tracker.search.query import STOPWORDS
 from tracker.search.services import item_match
 
@@ -245,3 +245,10 @@ def items_by_id(ids: list[int]) -> list[Item]:
         return []
     found = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def visible_by_reference(reference: str, viewer: User) -> Item | None:
+    """The item with this reference number ("2026-0042"), if the viewer may see it."""
+    reference = (reference or "").strip()[:20]
+    item = db.session.scalar(select(Item).where(Item.reference == reference)) if reference else None
+    return item if item is not None and can_view(viewer, item) else None

@@ -6,15 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from tracker import caching, clock
-from tracker.companies import services as companies
-from tracker.db import begin_writing, db, reads_first
-from tracker.exceptions import ConflictError, ServiceError
-from tracker.forms_support import apply_error, int_arg, set_version
-from tracker.i18n import _
-from tracker.items import choices, lifecycle, permissions, queries, services
+from tracker.db import db
+from tracker.forms_support import attempt, int_arg
+from tracker.i18n import _, _l
+from tracker.items import choices, lifecycle, permissions, queries, registration, services
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilterForm, ItemForm
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
-from tracker.networks.models import Network
 from tracker.reports import services as saved_views
 from tracker.submissions import services as submissions
 
@@ -68,7 +65,6 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@reads_first
 @login_required
 def new():
     """Create an item with a short keyboard-friendly form."""
@@ -77,61 +73,44 @@ def new():
     form = ItemForm()
     choices.fill_item_form(form, current_user)
     if form.validate_on_submit():
-        begin_writing()
-        earlier, claim = submissions.claim(form.submission_key.data, current_user)
-        if earlier is not None:
-            return _created_before(earlier)
-        try:
-            item = services.create_item(actor=current_user, **_create_values(form))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            submissions.done(claim, item.id)
-            # Read before the commit: afterwards each attribute would load the row again,
-            # in a new transaction that waits for SQLite's write lock.
-            reference, target = item.reference, url_for("items.detail", item_id=item.id)
-            db.session.commit()
-            flash(_("Item %(ref)s was created.", ref=reference), "success")
-            return redirect(target)
+        saved = attempt(form, lambda: _create(form))
+        if saved.done:
+            earlier, item = saved.value
+            if earlier is not None:
+                return _created_before(earlier)
+            flash(_("Item %(ref)s was created.", ref=item.reference), "success")
+            return redirect(url_for("items.detail", item_id=item.id))
     status = 400 if form.is_submitted() else 200
     return render_template("items/new.html", form=form), status
 
 
+def _create(form: ItemForm) -> tuple[str | None, Item | None]:
+    """What a resent form made before, or the item made now (with its form key)."""
+    earlier, claim = submissions.claim(form.submission_key.data, current_user)
+    if earlier is not None:
+        return earlier, None
+    item = registration.register_item(actor=current_user, **_create_values(form))
+    submissions.done(claim, item.id)
+    return None, item
+
+
 def _created_before(item_id: str):
     """A resent create form: show the item the first send made, create none."""
-    db.session.commit()
     flash(_("This form was sent before; the item was created then."), "info")
     if item_id.isdigit():
         return redirect(url_for("items.detail", item_id=int(item_id)))
     return redirect(url_for("items.index"))
 
 
-def _company_and_contact(form: ItemForm):
-    company = companies.find_or_create_company(form.company_name.data, actor=current_user)
-    contact = None
-    if (form.contact_name.data or "").strip():
-        contact = companies.find_or_create_contact(
-            company, form.contact_name.data, actor=current_user
-        )
-    return company, contact
-
-
 def _create_values(form: ItemForm) -> dict:
-    company, contact = _company_and_contact(form)
-    chosen = db.session.get(Network, form.reporting_network.data or 0)
     return dict(
         title=form.title.data,
         kind=ItemKind(form.kind.data),
-        company=company,
-        contact=contact,
-        reporting_network=services.reporting_network_for(current_user, chosen),
-        responsible_network=(
-            db.session.get(Network, form.responsible_network.data)
-            if form.responsible_network.data
-            else None
-        ),
-        topics=choices.topics_by_id(form.topics.data),
+        company_name=form.company_name.data,
+        contact_name=form.contact_name.data or "",
+        reporting_network_id=form.reporting_network.data,
+        responsible_network_id=form.responsible_network.data,
+        topic_ids=form.topics.data or (),
         priority=Priority(form.priority.data),
         source=ItemSource(form.source.data),
         follow_up_date=form.follow_up_date.data,
@@ -198,27 +177,29 @@ def edit(item_id: int):
         form.source.data = item.source.value
     choices.fill_item_form(form, current_user, item)
     if form.validate_on_submit():
-        expected = form.version.data
-        try:
-            company, contact = _company_and_contact(form)
-            services.update_item(
-                item,
-                actor=current_user,
-                expected_version=expected,
-                **_edit_values(form, company, contact),
-            )
-        except ConflictError:
-            return _conflict(item_id, form, expected)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            target = url_for("items.detail", item_id=item.id)
-            db.session.commit()
+        saved = attempt(form, lambda: _update(item, form), conflict_message=EDIT_CONFLICT)
+        if saved.done:
             flash(_("Changes saved."), "success")
-            return redirect(target)
+            return redirect(url_for("items.detail", item_id=item_id))
+        if saved.conflict:
+            return _conflict(item_id, form, saved.error.expected_version)
     status = 400 if form.is_submitted() else 200
     return render_template("items/edit.html", form=form, item=item), status
+
+
+EDIT_CONFLICT = _l("Someone else changed this item meanwhile. Your input is kept below.")
+
+
+def _update(item: Item, form: ItemForm) -> None:
+    company, contact = registration.company_and_contact(
+        current_user, form.company_name.data, form.contact_name.data or ""
+    )
+    services.update_item(
+        item,
+        actor=current_user,
+        expected_version=form.version.data,
+        **_edit_values(form, company, contact),
+    )
 
 
 def _edit_values(form: ItemForm, company, contact) -> dict:
@@ -227,7 +208,7 @@ def _edit_values(form: ItemForm, company, contact) -> dict:
         kind=ItemKind(form.kind.data),
         company=company,
         contact=contact,
-        topics=choices.topics_by_id(form.topics.data),
+        topics=registration.topics_by_id(form.topics.data),
         priority=Priority(form.priority.data),
         source=ItemSource(form.source.data),
         follow_up_date=form.follow_up_date.data,
@@ -240,10 +221,8 @@ def _edit_values(form: ItemForm, company, contact) -> dict:
 
 def _conflict(item_id: int, form: ItemForm, expected: int | None):
     """Answer 409: what changed meanwhile, and the form with the user's input kept."""
-    db.session.rollback()
     item = load_visible(item_id)
     changes = queries.changes_since(item, expected)
-    set_version(form, item.version)  # saving again now overwrites knowingly
     choices.fill_item_form(form, current_user, item)
     return render_template(
         "items/edit.html",

@@ -160,8 +160,8 @@ def quick_add(
     title: str,
     company_name: str,
     kind: ItemKind,
-    responsible_network: Network | None = None,
-    reporting_network: Network | None = None,
+    responsible_network_id: int | None = None,
+    reporting_network_id: int | None = None,
     allow_duplicate: bool = False,
 ) -> Item:
     """Register an item raised in the meeting and put it on the agenda at once.
@@ -169,8 +169,9 @@ def quick_add(
     An open item of the same company with the same title is not created twice by
     accident: without ``allow_duplicate`` that raises ``DuplicateSuspected``.
     """
-    from tracker.companies.services import find_company, find_or_create_company
+    from tracker.companies.services import find_company
     from tracker.items.queries import same_open_item
+    from tracker.items.registration import register_item
 
     require_run(actor)
     require_open(meeting)
@@ -189,13 +190,13 @@ def quick_add(
             reference=twin.reference,
             item_id=twin.id,
         )
-    item = items.create_item(
+    item = register_item(
         actor=actor,
         title=title,
         kind=kind,
-        company=existing or find_or_create_company(company_name, actor=actor),
-        reporting_network=items.reporting_network_for(actor, reporting_network),
-        responsible_network=responsible_network,
+        company_name=company_name,
+        reporting_network_id=reporting_network_id,
+        responsible_network_id=responsible_network_id,
         source=ItemSource.MEETING,
     )
     item.source_meeting_id = meeting.id

@@ -6,7 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 
 from tracker.auth.services import managers_of
-from tracker.db import begin_writing, db, reads_first
+from tracker.db import db, unit_of_work
 from tracker.exceptions import ConflictError, DuplicateSuspected, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
@@ -85,8 +85,8 @@ def live_fragment(meeting_id: int):
 def start(meeting_id: int):
     """Open live mode for everyone."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    services.start_meeting(meeting, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.start_meeting(meeting, actor=current_user)
     return redirect(url_for("meetings.live", meeting_id=meeting.id))
 
 
@@ -95,8 +95,8 @@ def start(meeting_id: int):
 def close(meeting_id: int):
     """Close the meeting: minutes frozen, undiscussed entries carry over."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    following = outcomes.close_meeting(meeting, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        following = outcomes.close_meeting(meeting, actor=current_user)
     flash(_("The meeting is closed. Undiscussed entries go to the next meeting."), "success")
     if following is not None:
         flash(
@@ -138,17 +138,16 @@ def entry_outcome(entry_id: int):
     if not form.validate_on_submit():
         return _error(_("Please check the input."), 400)
     try:
-        outcomes.update_entry(
-            entry,
-            actor=current_user,
-            expected_version=form.version.data,
-            discussed=form.discussed.data,
-            note=form.note.data or "",
-            decision=form.decision.data or "",
-        )
+        with unit_of_work():
+            outcomes.update_entry(
+                entry,
+                actor=current_user,
+                expected_version=form.version.data,
+                discussed=form.discussed.data,
+                note=form.note.data or "",
+                decision=form.decision.data or "",
+            )
     except ConflictError:
-        db.session.rollback()
-        entry = db.session.get(AgendaEntry, entry_id)
         return _entry_answer(
             entry,
             409,
@@ -158,7 +157,6 @@ def entry_outcome(entry_id: int):
                 "decision": form.decision.data or "",
             },
         )
-    db.session.commit()
     return _entry_answer(entry)
 
 
@@ -179,23 +177,21 @@ def entry_item(entry_id: int):
     if not form.validate_on_submit():
         return _error(_("Please check the input."), 400)
     try:
-        outcomes.update_item_in_meeting(
-            entry,
-            actor=current_user,
-            expected_version=form.version.data,
-            action=form.action.data or "",
-            note=form.note.data or "",
-            follow_up_date=form.follow_up_date.data,
-            responsible_network=db.session.get(Network, form.responsible_network.data or 0),
-            assignee=_user(form.assignee.data),
-        )
+        with unit_of_work():
+            outcomes.update_item_in_meeting(
+                entry,
+                actor=current_user,
+                expected_version=form.version.data,
+                action=form.action.data or "",
+                note=form.note.data or "",
+                follow_up_date=form.follow_up_date.data,
+                responsible_network=db.session.get(Network, form.responsible_network.data or 0),
+                assignee=_user(form.assignee.data),
+            )
     except ConflictError:
-        db.session.rollback()
-        return _entry_answer(db.session.get(AgendaEntry, entry_id), 409, conflict={"item": True})
+        return _entry_answer(entry, 409, conflict={"item": True})
     except ServiceError as exc:
-        db.session.rollback()
         return _error(exc.message, exc.status_code, entry)
-    db.session.commit()
     return _entry_answer(entry)
 
 
@@ -220,10 +216,9 @@ def attendance(meeting_id: int):
     """Mark a network present or absent."""
     meeting = db.get_or_404(Meeting, meeting_id)
     network = db.get_or_404(Network, request.form.get("network", type=int) or 0)
-    outcomes.set_attendance(
-        meeting, network, request.form.get("present") in ("y", "1", "on"), actor=current_user
-    )
-    db.session.commit()
+    present = request.form.get("present") in ("y", "1", "on")
+    with unit_of_work():
+        outcomes.set_attendance(meeting, network, present, actor=current_user)
     if _is_fetch():
         return jsonify(ok=True)
     return redirect(url_for("meetings.live", meeting_id=meeting.id))
@@ -238,20 +233,19 @@ def add_task(entry_id: int):
     form.owner.choices = options([(None, "—")] + [(u.id, u.name) for u in live_render.people()])
     if not form.validate_on_submit():
         return _error(_("A task needs a title and a responsible person."), 400, entry)
-    outcomes.add_task(
-        entry.meeting,
-        actor=current_user,
-        title=form.title.data,
-        owner=_user(form.owner.data),
-        due_date=form.due_date.data,
-        entry=entry,
-    )
-    db.session.commit()
+    with unit_of_work():
+        outcomes.add_task(
+            entry.meeting,
+            actor=current_user,
+            title=form.title.data,
+            owner=_user(form.owner.data),
+            due_date=form.due_date.data,
+            entry=entry,
+        )
     return _entry_answer(entry)
 
 
 @bp.post("/<int:meeting_id>/quick-add")
-@reads_first
 @login_required
 def quick_add(meeting_id: int):
     """Register an item raised in the meeting; it appears on the agenda at once."""
@@ -259,38 +253,44 @@ def quick_add(meeting_id: int):
     form = _quick_form()
     if not form.validate_on_submit():
         return _error(_("A new item needs a title and a company."), 400)
-    begin_writing()
-    earlier, claim = submissions.claim(form.submission_key.data, current_user)
+    try:
+        with unit_of_work():
+            earlier, item = _quick_add(meeting, form)
+    except DuplicateSuspected as exc:
+        return _duplicate(exc, meeting, form)
     if earlier is not None:
         return _quick_added(db.session.get(Item, int(earlier or 0)), meeting_id, again=True)
-    try:
-        item = outcomes.quick_add(
-            meeting,
-            actor=current_user,
-            title=form.title.data,
-            company_name=form.company_name.data,
-            kind=ItemKind(form.kind.data),
-            responsible_network=db.session.get(Network, form.responsible_network.data or 0),
-            reporting_network=db.session.get(Network, form.reporting_network.data or 0),
-            allow_duplicate=form.allow_duplicate.data == "y",
-        )
-    except DuplicateSuspected as exc:
-        db.session.rollback()
-        return _duplicate(exc, meeting, form)
-    submissions.done(claim, item.id)
     return _quick_added(item, meeting_id)
+
+
+def _quick_add(meeting: Meeting, form: QuickAddForm) -> tuple[str | None, Item | None]:
+    """What a resent form made before, or the item made now (with its form key)."""
+    earlier, claim = submissions.claim(form.submission_key.data, current_user)
+    if earlier is not None:
+        return earlier, None
+    item = outcomes.quick_add(
+        meeting,
+        actor=current_user,
+        title=form.title.data,
+        company_name=form.company_name.data,
+        kind=ItemKind(form.kind.data),
+        responsible_network_id=form.responsible_network.data,
+        reporting_network_id=form.reporting_network.data,
+        allow_duplicate=form.allow_duplicate.data == "y",
+    )
+    submissions.done(claim, item.id)
+    return None, item
 
 
 def _quick_added(item: Item | None, meeting_id: int, again: bool = False):
     """Answer a quick-add with the new item; a resend is answered with the item it made."""
     if item is None:  # a resend whose first send made nothing that still exists
-        db.session.commit()
         return _error(_("This form was sent before."), 409)
     answer = dict(reference=item.reference, id=item.id, company=item.company.name)
-    db.session.commit()
     if _is_fetch():
-        answer["message"] = _("%(ref)s added (%(company)s).", ref=answer["reference"],
-                              company=answer["company"])
+        answer["message"] = _(
+            "%(ref)s added (%(company)s).", ref=answer["reference"], company=answer["company"]
+        )
         answer["url"] = url_for("items.detail", item_id=answer["id"])
         answer["next_key"] = new_key()
         return jsonify(answer)
@@ -336,8 +336,8 @@ def my_tasks():
 def task_done(task_id: int):
     """Mark a task done, or open again."""
     task = db.get_or_404(Task, task_id)
-    outcomes.complete_task(task, actor=current_user, done=request.form.get("done", "1") == "1")
-    db.session.commit()
+    with unit_of_work():
+        outcomes.complete_task(task, actor=current_user, done=request.form.get("done", "1") == "1")
     if _is_fetch():
         return jsonify(ok=True)
     return redirect(safe_next(request.form.get("next_url")) or url_for("meetings.my_tasks"))
@@ -351,9 +351,12 @@ def task_due(task_id: int):
     form = TaskDueForm()
     if not form.validate_on_submit():
         abort(400)
-    outcomes.move_task(
-        task, actor=current_user, due_date=form.due_date.data, expected_version=form.version.data
-    )
-    db.session.commit()
+    with unit_of_work():
+        outcomes.move_task(
+            task,
+            actor=current_user,
+            due_date=form.due_date.data,
+            expected_version=form.version.data,
+        )
     flash(_("Due date changed."), "success")
     return redirect(url_for("meetings.my_tasks"))

@@ -123,13 +123,17 @@ def save_series(
     actor: User,
     series: MeetingSeries | None = None,
     expected_version: int | None = None,
-    roll_call: list[Network] | None = None,
+    roll_call: list[str] | None = None,
     **values: Any,
 ) -> MeetingSeries:
-    """Create or change a meeting series (admins); its next meeting is created."""
+    """Create or change a meeting series (admins); its next meeting is created.
+
+    ``roll_call`` names the networks (short names) in the order they report.
+    """
     if not can_manage_series(actor):
         raise PermissionDenied(_("Only the coordination office manages meeting series."))
     _check_series_values(values)
+    order = networks_named(roll_call) if roll_call is not None else None
     clash = db.session.scalar(
         select(MeetingSeries.id).where(
             MeetingSeries.name == values["name"].strip(),
@@ -148,11 +152,23 @@ def save_series(
             setattr(series, field, values[field])
     series.name = series.name.strip()
     flush_or_conflict(series, expected_version)
-    if roll_call is not None:
-        set_roll_call(series, roll_call)
+    if order is not None:
+        set_roll_call(series, order)
     _reschedule_planned(series)
     ensure_next_meeting(series)
     return series
+
+
+def networks_named(names: list[str]) -> list[Network]:
+    """The networks with these short names, in this order; unknown names are refused."""
+    names = [name.strip() for name in names if name.strip()]
+    found = {n.short_name: n for n in db.session.scalars(select(Network))}
+    unknown = [name for name in names if name not in found]
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown networks: %(names)s", names=", ".join(unknown)), field="roll_call"
+        )
+    return [found[name] for name in names]
 
 
 def _reschedule_planned(series: MeetingSeries) -> None:

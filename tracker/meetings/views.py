@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker import caching, clock
-from tracker.db import db
-from tracker.exceptions import ConflictError, ServiceError
+from tracker.db import db, unit_of_work
+from tracker.exceptions import ConflictError
 from tracker.forms_support import save_form
 from tracker.i18n import _
-from tracker.items.models import Item
-from tracker.items.permissions import can_view
+from tracker.items import queries as item_queries
 from tracker.meetings import agenda, permissions, queries, services
 from tracker.meetings.forms import (
     AddItemForm,
@@ -22,7 +20,6 @@ from tracker.meetings.forms import (
     VersionForm,
 )
 from tracker.meetings.models import AgendaEntry, Meeting, MeetingSeries
-from tracker.networks.models import Network
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -81,8 +78,8 @@ def _back(meeting: Meeting, anchor: str | None = None):
 def prepare(meeting_id: int):
     """Build or refresh the agenda."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    added = agenda.prepare_agenda(meeting, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        added = agenda.prepare_agenda(meeting, actor=current_user)
     flash(_("Agenda prepared: %(n)d new entries.", n=len(added)), "success")
     return _back(meeting)
 
@@ -94,8 +91,8 @@ def add_topic(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = FreeTopicForm()
     if form.validate_on_submit():
-        agenda.add_free_topic(meeting, form.title.data, actor=current_user)
-        db.session.commit()
+        with unit_of_work():
+            agenda.add_free_topic(meeting, form.title.data, actor=current_user)
     else:
         flash(_("Please give the topic a title."), "danger")
     return _back(meeting)
@@ -107,14 +104,12 @@ def add_item(meeting_id: int):
     """Put an item on the agenda by its reference number."""
     meeting = db.get_or_404(Meeting, meeting_id)
     form = AddItemForm()
-    item = db.session.scalar(
-        select(Item).where(Item.reference == (form.reference.data or "").strip())
-    )
-    if not form.validate_on_submit() or item is None or not can_view(current_user, item):
+    item = item_queries.visible_by_reference(form.reference.data or "", current_user)
+    if not form.validate_on_submit() or item is None:
         flash(_("No item with this reference number."), "danger")
         return _back(meeting)
-    agenda.add_item_entry(meeting, item, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        agenda.add_item_entry(meeting, item, actor=current_user)
     return _back(meeting)
 
 
@@ -123,8 +118,8 @@ def add_item(meeting_id: int):
 def move_entry(entry_id: int, direction: str):
     """Move an entry one place up or down."""
     entry = db.get_or_404(AgendaEntry, entry_id)
-    agenda.move_entry(entry, -1 if direction == "up" else 1, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        agenda.move_entry(entry, -1 if direction == "up" else 1, actor=current_user)
     return _back(entry.meeting, anchor=f"entry-{entry.id}")
 
 
@@ -136,11 +131,10 @@ def remove_entry(entry_id: int):
     form = VersionForm()
     form.validate_on_submit()
     try:
-        agenda.remove_entry(entry, actor=current_user, expected_version=form.version.data)
+        with unit_of_work():
+            agenda.remove_entry(entry, actor=current_user, expected_version=form.version.data)
     except ConflictError as exc:
         flash(exc.message, "warning")
-        return _back(entry.meeting)
-    db.session.commit()
     return _back(entry.meeting)
 
 
@@ -149,8 +143,8 @@ def remove_entry(entry_id: int):
 def restore_entry(entry_id: int):
     """Put a removed entry back on the agenda."""
     entry = db.get_or_404(AgendaEntry, entry_id)
-    agenda.restore_entry(entry, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        agenda.restore_entry(entry, actor=current_user)
     return _back(entry.meeting, anchor=f"entry-{entry.id}")
 
 
@@ -164,10 +158,10 @@ def move(meeting_id: int):
         flash(_("Please give a valid date and time."), "danger")
         return _back(meeting)
     starts = form.starts_at.data.replace(tzinfo=clock.zone(meeting.series.timezone))
-    services.move_meeting(
-        meeting, actor=current_user, starts_at=starts, expected_version=form.version.data
-    )
-    db.session.commit()
+    with unit_of_work():
+        services.move_meeting(
+            meeting, actor=current_user, starts_at=starts, expected_version=form.version.data
+        )
     flash(_("The meeting was moved."), "success")
     return _back(meeting)
 
@@ -179,8 +173,8 @@ def cancel(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = VersionForm()
     form.validate_on_submit()
-    services.cancel_meeting(meeting, actor=current_user, expected_version=form.version.data)
-    db.session.commit()
+    with unit_of_work():
+        services.cancel_meeting(meeting, actor=current_user, expected_version=form.version.data)
     flash(_("The meeting was cancelled."), "info")
     return redirect(url_for("meetings.index"))
 
@@ -206,22 +200,14 @@ def series_edit(series_id: int | None = None):
 
 
 def _save_series(form: SeriesForm, series: MeetingSeries | None) -> MeetingSeries:
-    names = [n.strip() for n in (form.roll_call.data or "").splitlines() if n.strip()]
-    networks = {n.short_name: n for n in db.session.scalars(select(Network))}
-    unknown = [n for n in names if n not in networks]
-    if unknown:
-        raise ServiceError(
-            _("Unknown networks: %(names)s", names=", ".join(unknown)), field="roll_call"
-        )
     values = {f: form[f].data for f in services.SERIES_FIELDS}
-    values["video_link"] = values["video_link"] or ""
-    values["standing_topics_start"] = values["standing_topics_start"] or ""
-    values["standing_topics_end"] = values["standing_topics_end"] or ""
+    for text in ("video_link", "standing_topics_start", "standing_topics_end"):
+        values[text] = values[text] or ""
     return services.save_series(
         actor=current_user,
         series=series,
         expected_version=form.version.data,
-        roll_call=[networks[n] for n in names],
+        roll_call=(form.roll_call.data or "").splitlines(),
         **values,
     )
 
