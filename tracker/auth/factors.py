@@ -20,6 +20,7 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
 
+from tracker import settings
 from tracker.audit import services as audit
 from tracker.auth.factor_models import Passkey, RecoveryCode, TotpFactor
 from tracker.auth.models import User, UserRole
@@ -70,8 +71,6 @@ def users_with_factor() -> set[int]:
 
 def factor_required(user: User) -> bool:
     """The coordination office always; managers when the office requires it."""
-    from tracker.admin import settings
-
     if user.role is UserRole.ADMIN:
         return bool(current_app.config["MFA_REQUIRED_FOR_ADMINS"])
     return user.role is UserRole.MANAGER and settings.flag(settings.FACTORS_FOR_MANAGERS)
