@@ -1,8 +1,9 @@
 """How long each kind of typed text may be: the one table forms, services and renderer use.
 
 Forms check these with ``Length`` (the form comes back with the input and an error).
-The model attributes check them again when they are set, so that the API, the import and
-the CLI are bounded too: ``init_app`` registers one listener per attribute that removes
+The models mark their typed text columns with ``info=typed(...)`` and check them again when
+they are set, so that the API, the import and the CLI are bounded too: ``init_app``
+registers one listener per marked attribute that removes
 control characters (tracker.characters) and refuses text above its limit. Rows stored
 before the limits existed are read as they are; the Markdown renderer and the search cap
 the text they work on, so an old oversized row cannot make a page slow.
@@ -14,6 +15,7 @@ from flask import Flask
 from sqlalchemy import String, event
 
 from tracker.characters import clean_input
+from tracker.db import db
 from tracker.exceptions import ValidationFailed
 from tracker.i18n import _
 
@@ -40,68 +42,30 @@ ACTIVITY = 2 * ENTRY_NOTE + 5_000
 # Longest Markdown that is rendered; longer (old) text is cut there.
 MARKDOWN = max(DESCRIPTION, MEETING_NOTES, ACTIVITY)
 
-
-def _text_limits() -> list[tuple]:
-    """``(model attribute, limit)`` for the typed text columns without a length of their own."""
-    from tracker.companies.models import Company
-    from tracker.items.models import Activity, Item
-    from tracker.meetings.models import AgendaEntry, Meeting, MeetingSeries
-    from tracker.networks.models import Network
-
-    return [
-        (Item.description, DESCRIPTION),
-        (Item.resolution_note, NOTE),
-        (Activity.body, ACTIVITY),
-        (Company.notes, COMPANY_NOTES),
-        (Network.description, NETWORK_DESCRIPTION),
-        (AgendaEntry.note, ENTRY_NOTE),
-        (AgendaEntry.decision, ENTRY_NOTE),
-        (Meeting.notes, MEETING_NOTES),
-        (MeetingSeries.standing_topics_start, STANDING_TOPICS),
-        (MeetingSeries.standing_topics_end, STANDING_TOPICS),
-    ]
+# The key in a column's ``info`` that marks it as typed text (see ``typed``).
+TYPED = "typed_text_limit"
 
 
-def _string_columns() -> list:
-    """Typed text columns whose own length is their limit (``String(300)`` and the like)."""
-    from tracker.auth.models import User
-    from tracker.companies.models import Company, Contact
-    from tracker.items.models import Item
-    from tracker.meetings.models import AgendaEntry, MeetingSeries, Task
-    from tracker.networks.models import Network
-    from tracker.topics.models import Topic
-
-    return [
-        Item.title,
-        Company.name,
-        Company.city,
-        Company.website,
-        Contact.name,
-        Contact.function,
-        Contact.email,
-        Contact.phone,
-        Network.name,
-        Network.short_name,
-        Network.website,
-        Topic.name,
-        AgendaEntry.title,
-        Task.title,
-        MeetingSeries.name,
-        MeetingSeries.video_link,
-        User.name,
-    ]
+def typed(limit: int | None = None) -> dict:
+    """``info=`` of a typed text column: bounded by ``limit``, else by its own ``String`` length."""
+    return {TYPED: limit}
 
 
 def column_limits() -> dict[tuple[type, str], int]:
-    """``{(model, attribute name): limit}`` for every typed text column."""
-    pairs = list(_text_limits())
-    for attribute in _string_columns():
-        column_type = attribute.property.columns[0].type
-        if not isinstance(column_type, String) or not column_type.length:
-            raise TypeError(f"{attribute} has no length of its own")
-        pairs.append((attribute, column_type.length))
-    # Attributes compare as SQL expressions: key them by class and name.
-    return {(attribute.class_, attribute.key): limit for attribute, limit in pairs}
+    """``{(model, attribute name): limit}`` for every typed text column of the mapped models."""
+    found = {}
+    for mapper in db.Model.registry.mappers:
+        for attribute in mapper.column_attrs:
+            column = attribute.columns[0]
+            if TYPED in column.info:
+                found[mapper.class_, attribute.key] = column.info[TYPED] or _own_length(column)
+    return found
+
+
+def _own_length(column) -> int:
+    if not isinstance(column.type, String) or not column.type.length:
+        raise TypeError(f"{column} has no length of its own")
+    return column.type.length
 
 
 def check_length(value: str | None, limit: int, field: str) -> None:

@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import limits
 from tracker.db import LabelledEnum, db, enum_type, utcnow
 from tracker.i18n import _l
 
@@ -41,7 +42,7 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), info=limits.typed())
     password_hash: Mapped[str] = mapped_column(String(400))
     role: Mapped[UserRole] = mapped_column(enum_type(UserRole), default=UserRole.MANAGER)
     network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"), index=True)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import limits
 from tracker.db import db, utcnow
 
 _LEGAL_FORMS = re.compile(
@@ -42,12 +43,12 @@ class Company(db.Model):
     __tablename__ = "companies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), info=limits.typed())
     # Not unique: "Optik AG" and "Optik UG" are two firms with the same key (see legal_key).
     name_key: Mapped[str] = mapped_column(String(200), index=True)
-    city: Mapped[str] = mapped_column(String(100), default="")
-    website: Mapped[str] = mapped_column(String(300), default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(100), default="", info=limits.typed())
+    website: Mapped[str] = mapped_column(String(300), default="", info=limits.typed())
+    notes: Mapped[str] = mapped_column(Text, default="", info=limits.typed(limits.COMPANY_NOTES))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -66,10 +67,10 @@ class Contact(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    function: Mapped[str] = mapped_column(String(200), default="")
-    email: Mapped[str] = mapped_column(String(254), default="")
-    phone: Mapped[str] = mapped_column(String(60), default="")
+    name: Mapped[str] = mapped_column(String(200), info=limits.typed())
+    function: Mapped[str] = mapped_column(String(200), default="", info=limits.typed())
+    email: Mapped[str] = mapped_column(String(254), default="", info=limits.typed())
+    phone: Mapped[str] = mapped_column(String(60), default="", info=limits.typed())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     anonymised_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import limits
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact
 from tracker.db import LabelledEnum, db, enum_type, utcnow
@@ -116,8 +117,10 @@ class Item(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(300), info=limits.typed())
+    description: Mapped[str] = mapped_column(
+        Text, default="", info=limits.typed(limits.DESCRIPTION)
+    )
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     priority: Mapped[Priority] = mapped_column(enum_type(Priority), default=Priority.NORMAL)
@@ -130,7 +133,7 @@ class Item(db.Model):
     source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     follow_up_date: Mapped[date | None] = mapped_column(index=True)
     status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus), default=ItemStatus.NEW)
-    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    resolution_note: Mapped[str] = mapped_column(Text, default="", info=limits.typed(limits.NOTE))
     confidential: Mapped[bool] = mapped_column(default=False)
     for_next_meeting: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -272,7 +275,7 @@ class Activity(db.Model):
     field: Mapped[str | None] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="", info=limits.typed(limits.ACTIVITY))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     item_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

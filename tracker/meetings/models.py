@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import limits
 from tracker.auth.models import User
 from tracker.db import LabelledEnum, db, enum_type, utcnow
 from tracker.i18n import _l
@@ -88,14 +89,18 @@ class MeetingSeries(db.Model):
     __tablename__ = "meeting_series"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True, info=limits.typed())
     weekday: Mapped[int] = mapped_column(default=3)  # Monday = 0, Thursday = 3
     start_time: Mapped[time] = mapped_column(default=time(10, 0))
     duration_minutes: Mapped[int] = mapped_column(default=90)
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Berlin")
-    video_link: Mapped[str] = mapped_column(String(500), default="")
-    standing_topics_start: Mapped[str] = mapped_column(Text, default="")
-    standing_topics_end: Mapped[str] = mapped_column(Text, default="")
+    video_link: Mapped[str] = mapped_column(String(500), default="", info=limits.typed())
+    standing_topics_start: Mapped[str] = mapped_column(
+        Text, default="", info=limits.typed(limits.STANDING_TOPICS)
+    )
+    standing_topics_end: Mapped[str] = mapped_column(
+        Text, default="", info=limits.typed(limits.STANDING_TOPICS)
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # The secret part of the feed's address for calendar apps (no login); None: no address.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -131,7 +136,7 @@ class Meeting(db.Model):
         enum_type(MeetingStatus), default=MeetingStatus.PLANNED
     )
     video_link: Mapped[str] = mapped_column(String(500), default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="", info=limits.typed(limits.MEETING_NOTES))
     agenda_prepared_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -172,14 +177,14 @@ class AgendaEntry(db.Model):
     reason: Mapped[EntryReason] = mapped_column(enum_type(EntryReason))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
     network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"))
-    title: Mapped[str] = mapped_column(String(300), default="")
+    title: Mapped[str] = mapped_column(String(300), default="", info=limits.typed())
     carry_over_count: Mapped[int] = mapped_column(default=0)
     last_discussed_on: Mapped[date | None]
     removed: Mapped[bool] = mapped_column(default=False)
     deferred: Mapped[bool] = mapped_column(default=False)
     discussed: Mapped[bool] = mapped_column(default=False)
-    note: Mapped[str] = mapped_column(Text, default="")
-    decision: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info=limits.typed(limits.ENTRY_NOTE))
+    decision: Mapped[str] = mapped_column(Text, default="", info=limits.typed(limits.ENTRY_NOTE))
     # The item's status when the meeting was closed: the minutes show it, not today's.
     status_at_close: Mapped[ItemStatus | None] = mapped_column(enum_type(ItemStatus))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -243,7 +248,7 @@ class Task(db.Model):
         ForeignKey("agenda_entries.id", ondelete="SET NULL"), index=True
     )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300), info=limits.typed())
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     due_date: Mapped[date | None]
     done_at: Mapped[datetime | None]

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker import limits
 from tracker.db import db, utcnow
 
 
@@ -14,10 +15,12 @@ class Network(db.Model):
     __tablename__ = "networks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    short_name: Mapped[str] = mapped_column(String(40), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    website: Mapped[str] = mapped_column(String(300), default="")
+    name: Mapped[str] = mapped_column(String(200), unique=True, info=limits.typed())
+    short_name: Mapped[str] = mapped_column(String(40), unique=True, info=limits.typed())
+    description: Mapped[str] = mapped_column(
+        Text, default="", info=limits.typed(limits.NETWORK_DESCRIPTION)
+    )
+    website: Mapped[str] = mapped_column(String(300), default="", info=limits.typed())
     # Other names people write for the network, one a line ("Energie-Netzwerk"): the import
     # matches them like the name and the short name.
     aliases: Mapped[str] = mapped_column(Text, default="", server_default="")
