@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from tracker import create_app
 from tracker.config import TestingConfig
-from tracker.db import begin_writing, db
+from tracker.db import WriteOutsideUnitOfWork, db, unit_of_work
 
 
 @pytest.fixture
@@ -56,20 +56,75 @@ def _lock_is_free(path) -> bool:
         other.close()
 
 
-def test_sqlite_write_transaction_takes_lock_at_begin(file_app):
+def test_sqlite_unit_of_work_takes_the_lock_at_begin(file_app):
     _app, path = file_app
-    db.session.execute(text("SELECT 1"))  # only a read: the write lock must be held already
-    assert not _lock_is_free(path)
-    db.session.rollback()
+    with unit_of_work():
+        db.session.execute(text("SELECT 1"))  # only a read: the write lock must be held already
+        assert not _lock_is_free(path)
+    assert _lock_is_free(path)  # committed
 
 
-def test_sqlite_reads_in_get_requests_do_not_lock(file_app):
+def test_sqlite_reads_do_not_lock(file_app):
+    """Outside a unit of work nothing takes the lock: pages, form checks, the CLI's reads."""
     app, path = file_app
-    with app.test_request_context("/", method="GET"):
+    db.session.execute(text("SELECT 1"))
+    assert _lock_is_free(path)
+    db.session.rollback()
+    with app.test_request_context("/items/1/comments", method="POST"):
         app.preprocess_request()
         db.session.execute(text("SELECT 1"))
-        assert _lock_is_free(path)
+        assert _lock_is_free(path)  # a POST reads without it until its unit of work
         db.session.rollback()
+
+
+def test_unit_of_work_rolls_back_on_error_and_runs_nothing_queued(file_app):
+    from tracker.db import after_commit
+    from tracker.topics.models import Topic
+
+    ran = []
+    with pytest.raises(RuntimeError), unit_of_work():
+        db.session.add(Topic(name="Verworfen"))
+        after_commit(lambda: ran.append("sent"))
+        raise RuntimeError("refused")
+    assert ran == [] and db.session.scalar(text("SELECT count(*) FROM topics")) == 0
+    with unit_of_work():
+        db.session.add(Topic(name="Bleibt"))
+        after_commit(lambda: ran.append("sent"))
+    assert ran == ["sent"] and db.session.scalar(text("SELECT count(*) FROM topics")) == 1
+
+
+def test_unit_of_work_inside_another_joins_it(file_app):
+    from tracker.topics.models import Topic
+
+    with pytest.raises(RuntimeError), unit_of_work():
+        with unit_of_work():
+            db.session.add(Topic(name="Innen"))
+        raise RuntimeError("the outer one fails")
+    assert db.session.scalar(text("SELECT count(*) FROM topics")) == 0
+
+
+def test_a_request_that_writes_outside_a_unit_of_work_is_stopped(file_app):
+    """The guard that keeps every write in a unit of work (strict in tests)."""
+    from tracker.topics.models import Topic
+
+    app, _path = file_app
+    with app.test_request_context("/", method="POST"):
+        db.session.add(Topic(name="Nebenbei"))
+        with pytest.raises(WriteOutsideUnitOfWork):
+            db.session.flush()
+        db.session.rollback()
+        with pytest.raises(WriteOutsideUnitOfWork):
+            db.session.execute(text("UPDATE topics SET name = 'x'"))
+        db.session.rollback()
+
+
+def test_changes_left_pending_before_a_unit_of_work_are_refused(file_app):
+    from tracker.topics.models import Topic
+
+    db.session.add(Topic(name="Vorher"))
+    with pytest.raises(WriteOutsideUnitOfWork), unit_of_work():
+        pass
+    db.session.rollback()
 
 
 def test_migrations_match_models(app):
@@ -110,28 +165,6 @@ def test_healthz_answers_503_without_database(tmp_path):
     assert response.status_code == 503 and response.json["status"] == "error"
     with app.app_context():
         db.engine.dispose()
-
-
-def test_sqlite_post_that_reads_first_takes_the_lock_only_to_write(file_app):
-    """Creating an item checks the login and the form without the write lock."""
-    app, path = file_app
-    with app.test_request_context("/items/new", method="POST"):
-        app.preprocess_request()
-        db.session.execute(text("SELECT 1"))
-        assert _lock_is_free(path)  # the reading part
-        begin_writing()
-        db.session.execute(text("SELECT 1"))
-        assert not _lock_is_free(path)  # the writing part
-        db.session.rollback()
-
-
-def test_sqlite_other_posts_take_the_lock_at_begin(file_app):
-    app, path = file_app
-    with app.test_request_context("/items/1/comments", method="POST"):
-        app.preprocess_request()
-        db.session.execute(text("SELECT 1"))
-        assert not _lock_is_free(path)
-        db.session.rollback()
 
 
 def test_sqlite_comment_takes_the_write_lock_once(tmp_path):
