@@ -13,7 +13,7 @@ from tracker.db import db
 from tracker.demo.bulk import insert_rows, sync_sequences
 from tracker.demo.clock import MEETING_MINUTES, MEETING_START, MEETING_WEEKDAY, Clock
 from tracker.items.models import Activity, ActivityKind, Item, ItemStatus
-from tracker.meetings.agenda import PRECEDENCE, reason_for
+from tracker.meetings.agenda_rules import PRECEDENCE, reason_for
 from tracker.meetings.models import (
     AgendaEntry,
     Attendance,
