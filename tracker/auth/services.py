@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -18,8 +18,10 @@ from tracker.auth.passwords import check_password_rules
 from tracker.db import db, utcnow
 from tracker.exceptions import PermissionDenied, ValidationFailed
 from tracker.i18n import _
-from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
+
+if TYPE_CHECKING:  # annotations only: at run time the networks package uses users, not back
+    from tracker.networks.models import Network
 
 # Checked against every password so that an unknown e-mail costs the same time as a wrong one.
 _DUMMY_HASH: dict[str, str] = {}
