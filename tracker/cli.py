@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tracker.auth import services as users
 from tracker.auth.models import User, UserRole
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.exceptions import ServiceError
 from tracker.networks.models import Network
 
@@ -36,17 +36,18 @@ def _network(short_name: str | None) -> Network | None:
 def create_user(email: str, name: str, role: str, network_short: str | None, password: str) -> None:
     """Create a user, for example the first admin."""
     try:
-        user = users.create_user(
-            actor=None,
-            email=email,
-            name=name,
-            password=password,
-            role=UserRole(role),
-            network=_network(network_short),
-        )
+        checked = users.check_new_password(password, email=email, name=name)
+        with unit_of_work():
+            user = users.create_user(
+                actor=None,
+                email=email,
+                name=name,
+                password=checked,
+                role=UserRole(role),
+                network=_network(network_short),
+            )
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
-    db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
@@ -68,10 +69,11 @@ def set_password(email: str, password: str) -> None:
     if user is None:
         raise click.ClickException(f"no user {email}")
     try:
-        users.set_password(user, password)
+        checked = users.check_new_password(password, email=user.email, name=user.name)
+        with unit_of_work():
+            users.set_password(user, checked)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
-    db.session.commit()
     click.echo(f"Password of {user.email} changed.")
 
 
@@ -84,8 +86,8 @@ def reset_factors(email: str) -> None:
     user = users.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"no user {email}")
-    factors.reset_factors(user, actor=None)
-    db.session.commit()
+    with unit_of_work():
+        factors.reset_factors(user, actor=None)
     click.echo(f"Second factors of {user.email} removed; a new one is set up at the next login.")
 
 

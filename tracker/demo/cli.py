@@ -8,7 +8,7 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
-from tracker.db import db
+from tracker.db import unit_of_work
 from tracker.demo import data
 from tracker.demo.seed import (
     SeedOptions,
@@ -30,8 +30,8 @@ NOT_EMPTY = (
 def _seed(options: SeedOptions) -> str:
     """Seed and commit; return a summary with the time it took."""
     started = time.perf_counter()
-    c = seed_demo(options)
-    db.session.commit()
+    with unit_of_work():
+        c = seed_demo(options)
     return (
         f"Seeded {c['items']} items, {c['companies']} companies ({c['contacts']} contacts), "
         f"{c['networks']} networks, {c['users']} users, {c['topics']} new topics, "

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.downloads import download
 from tracker.exceptions import TemporarilyUnavailable
 from tracker.exports import docx, ical, markdown, pdf, pdf_slots
@@ -127,8 +127,8 @@ def series_subscription(series_id: int):
     series = db.get_or_404(MeetingSeries, series_id)
     if request.method == "POST":
         renewed = series.feed_token is not None
-        meeting_services.renew_feed_token(series, actor=current_user)
-        db.session.commit()
+        with unit_of_work():
+            meeting_services.renew_feed_token(series, actor=current_user)
         flash(_("The series has a new subscription address. The old one no longer works.")
               if renewed else _("The series has a subscription address."), "success")  # fmt: skip
         return redirect(url_for("meeting_exports.series_subscription", series_id=series.id))

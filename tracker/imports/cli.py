@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tracker.auth.models import User, UserRole
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.exceptions import ServiceError
 from tracker.i18n import _
 from tracker.imports import services
@@ -117,13 +117,10 @@ def run_command(
             if dry_run:
                 plan = services.plan_import(upload.table, **options)
             else:
-                plan = services.run_import(upload.table, actor=_actor(email), **options)
+                with unit_of_work():
+                    plan = services.run_import(upload.table, actor=_actor(email), **options)
         except ServiceError as exc:
             raise click.UsageError(exc.message) from exc
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
         _echo_plan(plan, dry_run)
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from tracker.db import db
 from tracker.exceptions import ValidationFailed
-from tracker.forms_support import apply_error
+from tracker.forms_support import apply_error, attempt
 from tracker.i18n import _
 from tracker.imports import cli, services
 from tracker.imports.forms import (
@@ -176,11 +176,9 @@ def run():
         return _restart(exc)
     if not form.validate_on_submit():
         return _mapping_page(form, upload, 400)
-    try:
-        plan = services.run_import(upload.table, actor=current_user, **_options(form, upload))
-    except ValidationFailed as exc:
-        db.session.rollback()
-        apply_error(form, exc)
+    options = _options(form, upload)
+    saved = attempt(form, lambda: services.run_import(upload.table, actor=current_user, **options))
+    if not saved.done:
         return _mapping_page(form, upload, 400)
-    db.session.commit()
+    plan = saved.value
     return render_template("imports/done.html", form=form, upload=upload, plan=plan)

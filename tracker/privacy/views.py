@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from tracker.companies.permissions import contact_or_404
-from tracker.db import db
+from tracker.db import unit_of_work
 from tracker.i18n import _
 from tracker.privacy import services
 
@@ -30,8 +30,9 @@ def export_contact(contact_id: int):
     """Download everything stored about one contact."""
     if not current_user.is_admin:
         abort(403)
-    data = services.export_contact(contact_or_404(contact_id, current_user), actor=current_user)
-    db.session.commit()
+    contact = contact_or_404(contact_id, current_user)
+    with unit_of_work():  # the export is audited
+        data = services.export_contact(contact, actor=current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return (
         body,
@@ -52,8 +53,8 @@ def erase_contact(contact_id: int):
         abort(403)
     contact = contact_or_404(contact_id, current_user)
     company_id = contact.company_id
-    services.erase_contact(contact, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.erase_contact(contact, actor=current_user)
     services.purge_old_copies()
     flash(_("The contact's personal data was erased."), "success")
     return redirect(url_for("companies.detail", company_id=company_id))
@@ -72,7 +73,7 @@ bp.cli.help = "Personal data: anonymise contacts of long-closed items."
 def anonymise_command(months: int | None) -> None:
     """Anonymise the contacts of items closed longer than the configured period."""
     months = months or current_app.config["PRIVACY_ANONYMISE_AFTER_MONTHS"]
-    count = services.anonymise_old_contacts(months)
-    db.session.commit()
+    with unit_of_work():
+        count = services.anonymise_old_contacts(months)
     services.purge_old_copies()
     click.echo(f"Anonymised {count} contacts of items closed more than {months} months ago.")
