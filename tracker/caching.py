@@ -1,13 +1,27 @@
 """Rendered fragments, cached per process and keyed by the data revision.
 
-Every commit that changes a row raises one counter, ``data_revision``. A cached fragment is
-filed under the revision it was rendered at, so any change anywhere makes all older
-fragments unreachable: nothing is ever invalidated by hand, and a fragment can show stale
-data only for what changes with the clock alone (which meeting is next). That is bounded by
-``FRAGMENT_CACHE_SECONDS``. Each worker keeps its own cache; the revision is read from the
-database, so the workers agree on what is current.
+Every commit that changes a row raises one counter, ``data_revision``. A fragment is filed
+under the revision of the transaction that read its data, so any change anywhere makes all
+older fragments unreachable: nothing is ever invalidated by hand. Each worker keeps its own
+cache; the revision is read from the database, so the workers agree on what is current.
 
-Only HTML without per-session parts may be cached: no CSRF tokens, no flashed messages.
+The revision is the first statement of each transaction (``after_begin``) and is kept in
+``session.info`` until that transaction ends: a request may run several transactions (a
+read, a unit of work, a read again), and each fragment belongs to the one that read it.
+That transaction must see one snapshot, or data older than its revision could be filed
+under it. SQLite's transactions always do; on PostgreSQL a request's reading transaction
+(any outside ``tracker.db.unit_of_work``) runs REPEATABLE READ. A unit of work stays READ
+COMMITTED, as do the CLI and jobs: their writes would otherwise fail whenever another
+transaction had changed a row meanwhile (every commit raises the one revision row).
+
+The key of a fragment always holds its name, the revision, the locale, the day
+(``tracker.clock``) and the viewer, unless the fragment is declared the same for every
+viewer; the caller adds what else the HTML shows (the object, the query). What changes
+with the time of day alone (which meeting is next) is bounded by ``FRAGMENT_CACHE_SECONDS``.
+
+Only HTML without per-session parts may be cached. CSRF tokens are the exception: a fragment
+``with_forms`` is stored with a mark in place of the request's token (``generate_csrf``,
+one per request) and served with the token of each answer's own session.
 """
 
 from __future__ import annotations
@@ -19,16 +33,26 @@ from collections.abc import Callable, Hashable
 
 import sqlalchemy as sa
 from cachetools import TTLCache
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import case, event, insert, select, update
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    mapped_column,
+)
 
-from tracker.db import db
+from tracker import clock
+from tracker.db import db, write_intent
 from tracker.i18n import get_locale
 
 _CHANGED = "tracker.data_changed"
+_REVISION = "tracker.data_revision"
 
 
 class DataRevision(db.Model):
@@ -41,16 +65,42 @@ class DataRevision(db.Model):
 
 
 def data_revision() -> int:
-    """The revision of the data this transaction reads."""
-    return db.session.scalar(select(DataRevision.value).where(DataRevision.id == 1)) or 0
+    """The revision of the data this transaction reads (read at its start)."""
+    session = db.session()
+    session.connection()  # begins the transaction if none is open: that reads the revision
+    if _REVISION not in session.info:  # a session whose listeners are not registered
+        session.info[_REVISION] = _read_revision(session.connection())
+    return session.info[_REVISION]
 
 
-def _request_revision() -> int:
-    """The revision read once per request; fragments of one answer share it."""
-    environ = request.environ if has_request_context() else {}
-    if "tracker.data_revision" not in environ:
-        environ["tracker.data_revision"] = data_revision()
-    return environ["tracker.data_revision"]
+_REVISION_QUERY = select(DataRevision.value).where(DataRevision.id == 1)
+
+
+def _read_revision(connection: Connection) -> int:
+    return connection.scalar(_REVISION_QUERY) or 0
+
+
+def reads_only() -> bool:
+    """Whether a transaction beginning now is a request's read, not a unit of work.
+
+    A request writes only inside ``tracker.db.unit_of_work`` (a write outside one raises in
+    tests and is logged in production); the CLI and jobs are left at READ COMMITTED.
+    """
+    return has_request_context() and not write_intent.get()
+
+
+def _begun(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    """Read the revision first, in the snapshot that the transaction's reads will see."""
+    if transaction.nested:
+        return  # a savepoint belongs to its transaction and to its revision
+    if connection.dialect.name == "postgresql" and reads_only():
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    session.info[_REVISION] = _read_revision(connection)
+
+
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction itself, not a flush or savepoint in it
+        session.info.pop(_REVISION, None)
 
 
 def mark_changed(session: Session) -> None:
@@ -58,18 +108,15 @@ def mark_changed(session: Session) -> None:
     session.info[_CHANGED] = True
 
 
-@event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _context) -> None:
     mark_changed(session)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         mark_changed(state.session)
 
 
-@event.listens_for(Session, "before_commit")
 def _raise_revision(session: Session) -> None:
     """Raise the revision to the next number, or to the clock's microseconds if larger.
 
@@ -93,9 +140,34 @@ def _raise_revision(session: Session) -> None:
     session.info.pop(_CHANGED, None)  # raising the revision is not a change of its own
 
 
-@event.listens_for(Session, "after_rollback")
 def _rolled_back(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+
+
+_LISTENERS = (
+    ("after_begin", _begun),
+    ("after_transaction_end", _ended),
+    ("after_flush", _flushed),
+    ("do_orm_execute", _executed),
+    ("before_commit", _raise_revision),
+    ("after_rollback", _rolled_back),
+)
+
+
+def listen() -> None:
+    """Keep the revision for every session: read at each begin, raised by each change.
+
+    On the Session class, not one app's sessions: a unit of work on its own connection
+    (``audit.separate_unit_of_work``) raises the revision too. Once per process.
+    """
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _changed_here(session: Session) -> bool:
+    """Whether this transaction changed rows: what it renders is not yet anyone else's."""
+    return bool(session.info.get(_CHANGED) or session.new or session.dirty or session.deleted)
 
 
 def rendered(html: str) -> Markup:
@@ -130,23 +202,39 @@ class FragmentCache:
 
 
 def fragment(
-    name: str, key: tuple, render: Callable[[], str], *, with_forms: bool = False
+    name: str,
+    key: tuple,
+    render: Callable[[], str],
+    *,
+    with_forms: bool = False,
+    per_viewer: bool = True,
 ) -> Markup:
-    """The HTML ``render`` returns, cached under name, key, locale and the data revision.
+    """The HTML ``render`` returns, cached under name, revision, locale, day, viewer and key.
 
-    ``key`` must hold everything else the HTML depends on: the viewer when it shows what
-    only some may see or what is "mine", the day when it marks overdue dates, the query.
-    With ``with_forms`` the HTML may hold CSRF tokens: it is cached with a mark in their
-    place, and each answer gets the token of its own session.
+    ``key`` holds what else the HTML depends on: the object shown, the query. Only a
+    fragment that is the same for everyone (no names of "mine", nothing only some may see)
+    passes ``per_viewer=False``. With ``with_forms`` the HTML may hold CSRF tokens: it is
+    cached with a mark in their place, and each answer gets the token of its own session.
     """
     cache: FragmentCache | None = current_app.extensions.get("fragment_cache")
-    if cache is None:
-        return rendered(render())
-    full_key = (name, _request_revision(), str(get_locale()), *key)
+    session = db.session()
+    if cache is None or _changed_here(session):
+        return rendered(_checked(name, render) if not with_forms else render())
+    viewer = current_user.id if per_viewer and current_user.is_authenticated else None
+    revision = data_revision()
+    full_key = (name, revision, str(get_locale()), clock.today(), viewer, *key)
     if not with_forms:
-        return cache.get_or_render(full_key, render)
+        return cache.get_or_render(full_key, lambda: _checked(name, render))
     html = cache.get_or_render(full_key, lambda: _with_token_mark(render))
     return rendered(str(html).replace(_TOKEN_MARK, generate_csrf()))
+
+
+def _checked(name: str, render: Callable[[], str]) -> str:
+    """Render a fragment that must hold no form: its token would be one session's."""
+    html = str(render())
+    if f'name="{current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")}"' in html:
+        raise RuntimeError(f"fragment {name!r} holds a form: cache it with_forms=True")
+    return html
 
 
 # Stands for the CSRF token in cached HTML; random per process, so no text can contain it.
@@ -154,20 +242,17 @@ _TOKEN_MARK = "csrf-mark-" + secrets.token_hex(16)
 
 
 def _with_token_mark(render: Callable[[], str]) -> str:
-    """Render with every CSRF token (Flask-WTF keeps the request's in ``g``) as the mark."""
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = g.pop(field, None)
-    setattr(g, field, _TOKEN_MARK)
-    try:
-        return render()
-    finally:
-        g.pop(field, None)
-        if token is not None:
-            setattr(g, field, token)
+    """Render, then put the mark where the request's CSRF token is.
+
+    ``generate_csrf`` gives one token per request, to ``csrf_token()`` in templates and to
+    the forms' hidden fields alike, so the token the fragment holds is the one it returns.
+    """
+    return str(render()).replace(generate_csrf(), _TOKEN_MARK)
 
 
 def init_app(app) -> None:
-    """Keep a fragment cache unless FRAGMENT_CACHE_SECONDS is 0."""
+    """Keep the data revision; keep a fragment cache unless FRAGMENT_CACHE_SECONDS is 0."""
+    listen()
     seconds = app.config.get("FRAGMENT_CACHE_SECONDS", 60)
     if seconds:
         app.extensions["fragment_cache"] = FragmentCache(

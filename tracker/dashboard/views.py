@@ -23,7 +23,7 @@ def index():
         lists = services.start_page(current_user, today)
         return render_template("dashboard/_start.html", today=today, **lists)
 
-    body = caching.fragment("start", (current_user.id, today), render_lists)
+    body = caching.fragment("start", (), render_lists)  # per viewer and day, as every fragment
     return render_template("dashboard/index.html", body=body)
 
 
@@ -47,7 +47,8 @@ def overview():
 
     # The same for everyone: confidential items are counted, never shown.
     return render_template(
-        "dashboard/overview.html", body=caching.fragment("overview", (today,), render_figures)
+        "dashboard/overview.html",
+        body=caching.fragment("overview", (), render_figures, per_viewer=False),
     )
 
 

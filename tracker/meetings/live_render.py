@@ -146,5 +146,5 @@ def whole_agenda(meeting: Meeting):
     def render_agenda() -> str:
         return render_template("meetings/_live_agenda.html", **agenda_context(meeting))
 
-    key = (current_user.id, meeting.id)
-    return caching.fragment("live-agenda", key, render_agenda, with_forms=True)
+    # The key holds the viewer and the day (follow-ups turn overdue), as every fragment's.
+    return caching.fragment("live-agenda", (meeting.id,), render_agenda, with_forms=True)

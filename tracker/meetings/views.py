@@ -56,8 +56,8 @@ def detail(meeting_id: int):
             attendance=services.attendance_of(meeting) if meeting.is_closed else None,
         )
 
-    # Outcomes and buttons depend on the viewer: one entry per viewer and meeting.
-    key = (current_user.id, meeting.id)
+    # Outcomes and buttons depend on the viewer: every fragment's key holds the viewer.
+    key = (meeting.id,)
     body = caching.fragment("agenda", key, render_agenda, with_forms=True)
     return render_template("meetings/detail.html", meeting=meeting, body=body)
 
