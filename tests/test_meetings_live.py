@@ -98,7 +98,7 @@ def test_people_for_tasks_come_once_for_the_whole_agenda(client, login, world, m
     assert all(options.count("<option") == 1 for options in owner_selects)
     assert all("data-people" in tag for tag in re.findall(r'<select[^>]*name="owner"[^>]*>', html))
     shared = re.search(r'<template id="people-options">(.*?)</template>', html).group(1)
-    assert html.count(f'<option value="{colleague.id}">') == 1
+    assert html.count("Kollegin Kuhn (Alpha)") == 1  # the assignee selects name her without
     assert f'<option value="{colleague.id}">Kollegin Kuhn (Alpha)</option>' in shared
 
 

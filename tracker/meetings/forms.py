@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from types import SimpleNamespace
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker import limits
+from tracker.form_copies import copies_of
 from tracker.forms_support import (
     DateField,
     DateTimeLocalField,
@@ -117,6 +122,11 @@ class EntryItemForm(FlaskForm):
     assignee = SelectField(_l("Assignee"), coerce=int_or_none, validators=[Optional()])
 
 
+def assignee_choices(managers: Iterable) -> list[SelectChoice]:
+    """The choices of an entry's assignee: nobody, then the managers of the item's network."""
+    return options([(None, "—")] + [(user.id, user.name) for user in managers])
+
+
 class TaskForm(FlaskForm):
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=limits.TITLE)])
     owner = SelectField(
@@ -146,3 +156,21 @@ class QuickAddForm(FlaskForm):
     )
     allow_duplicate = HiddenField(default="", validators=[Optional(), Length(max=1)])
     submission_key = submission_key_field()
+
+
+def entry_forms(network_choices: list[SelectChoice]) -> SimpleNamespace:
+    """The fields of a live agenda entry's forms, made once for all entries of one answer.
+
+    Every entry renders these copies (tracker.form_copies) with its own ids and values: the
+    names, labels, limits and choices are the ones the views validate with.
+    """
+    item = EntryItemForm(formdata=None, meta={"csrf": False})
+    item.responsible_network.choices = network_choices
+    task = TaskForm(formdata=None, meta={"csrf": False})
+    return SimpleNamespace(
+        outcome=copies_of(EntryForm(formdata=None, meta={"csrf": False})),
+        item=copies_of(item),
+        task=copies_of(task),
+        assignees=assignee_choices,
+        owner_prompt=options([(None, f"{task.owner.label.text}…")]),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -11,14 +13,15 @@ from tracker.exceptions import ConflictError, DuplicateSuspected, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
 from tracker.items.models import Item, ItemKind
+from tracker.meetings import forms, live_render, services
 from tracker.meetings import live as outcomes
-from tracker.meetings import live_render, services
 from tracker.meetings.forms import (
     EntryForm,
     EntryItemForm,
     QuickAddForm,
     TaskDueForm,
     TaskForm,
+    assignee_choices,
 )
 from tracker.meetings.models import AgendaEntry, Meeting, Task
 from tracker.meetings.views import bp
@@ -38,6 +41,15 @@ def _quick_form() -> QuickAddForm:
     form.responsible_network.choices = live_render.network_options(_("not yet decided"))
     form.reporting_network.choices = live_render.network_options("—")
     return form
+
+
+@bp.app_template_global()
+def entry_forms() -> SimpleNamespace:
+    """The fields every entry of the live agenda renders, made once per answer."""
+    made = request.environ  # the request's, not g: tests keep one app context across requests
+    if "tracker.live_entry_forms" not in made:
+        made["tracker.live_entry_forms"] = forms.entry_forms(live_render.network_options("—"))
+    return made["tracker.live_entry_forms"]
 
 
 @bp.get("/<int:meeting_id>/live")
@@ -167,13 +179,8 @@ def entry_item(entry_id: int):
     entry = db.get_or_404(AgendaEntry, entry_id)
     form = EntryItemForm()
     form.responsible_network.choices = live_render.network_options("—")
-    form.assignee.choices = options(
-        [(None, "—")]
-        + [
-            (u.id, u.name)
-            for u in managers_of(entry.item.responsible_network_id if entry.item else None)
-        ]
-    )
+    network_id = entry.item.responsible_network_id if entry.item else None
+    form.assignee.choices = assignee_choices(managers_of(network_id))
     if not form.validate_on_submit():
         return _error(_("Please check the input."), 400)
     try:
