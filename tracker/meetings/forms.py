@@ -93,12 +93,12 @@ class VersionForm(FlaskForm):
 
 
 class FreeTopicForm(FlaskForm):
-    title = StringField(_l("Topic"), validators=[DataRequired(), Length(max=limits.TITLE)])
+    title = StringField(_l("Free topic"), validators=[DataRequired(), Length(max=limits.TITLE)])
 
 
 class AddItemForm(FlaskForm):
     reference = StringField(
-        _l("Reference number"),
+        _l("Item by reference number"),
         validators=[DataRequired(), Length(max=12)],
         description=_l("For example 2026-0042."),
     )
