@@ -37,17 +37,17 @@ def test_search_for_a_word_of_a_huge_row_answers_within_a_second(make_item, make
 
 
 def test_mark_finds_prefixes_and_phrases():
-    terms = parse("Förderung 2026-0042")
+    terms = parse("Förderung 2026-0042").terms
     marked = mark("Die Förderungen (2026-0042) und 2026", terms)
     assert marked == f"Die {START}Förderungen{END} ({START}2026-0042{END}) und 2026"
 
 
 def test_snippet_is_cut_around_the_first_hit():
     words = " ".join(f"w{i}" for i in range(100))
-    text = snippet(f"{words} Fachkräfte {words}", parse("Fachkräftemangel Fachkräfte"))
+    text = snippet(f"{words} Fachkräfte {words}", parse("Fachkräftemangel Fachkräfte").terms)
     assert text.startswith("…w96 w97 w98 w99 ") and text.endswith("…")
     assert f"{START}Fachkräfte{END}" in text and len(text.split()) == 24
 
 
 def test_snippet_reads_only_the_window():
-    assert len(snippet("a " * MEGABYTE + "KI", parse("KI"))) < WINDOW
+    assert len(snippet("a " * MEGABYTE + "KI", parse("KI").terms)) < WINDOW

@@ -165,6 +165,7 @@ def test_index_triggers_exist(app):
         sql = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'search%'"
         expected = {
             "search_items_refresh",
+            "search_companies_refresh",
             "search_companies_rename",
             "search_activities_insert",
             "search_activities_update",

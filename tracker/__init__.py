@@ -85,6 +85,8 @@ def register_secret_key(app: Flask) -> None:
 
 def register_database(app: Flask) -> None:
     """Point SQLAlchemy at TRACKER_DATABASE_URL, or at the SQLite file in the instance folder."""
+    from tracker.search import index as search_index
+
     url = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not url:
         url = "sqlite:///" + str(Path(app.instance_path) / "tracker.sqlite3")
@@ -94,6 +96,7 @@ def register_database(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         watch_writes(db.engine, strict=app.config["STRICT_UNIT_OF_WORK"])
+        search_index.init_app(app, db.engine)  # before the first connection: its stemmer
 
 
 def register_extensions(app: Flask) -> None:

@@ -41,6 +41,7 @@ STANDING_TOPICS = 5_000
 ACTIVITY = 2 * ENTRY_NOTE + 5_000
 # Longest Markdown that is rendered; longer (old) text is cut there.
 MARKDOWN = max(DESCRIPTION, MEETING_NOTES, ACTIVITY)
+SEARCH = 200  # what is typed into the search box or the register's text filter
 
 # The key in a column's ``info`` that marks it as typed text (see ``typed``).
 TYPED = "typed_text_limit"

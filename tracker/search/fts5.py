@@ -1,9 +1,9 @@
 """The search on SQLite: FTS5 tables whose rowid is the id of the item, activity or company.
 
-The triggers of the migration keep the tables in sync. Ranking uses the tables' stored
-``rank`` (bm25 with the title weighted highest); hits are marked in the beginning of
-each text by tracker.search.snippets, not by FTS5's highlight() and snippet(), which read
-whole rows.
+The tables hold the stems of the texts (tracker.search.stemmer), which the migration's
+triggers compute with the function ``search_terms`` that every connection of the app
+has (tracker.search.index). Ranking uses the tables' stored ``rank`` (bm25 with the title
+weighted highest); hits are marked by tracker.search.texts in the records' own text.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from sqlalchemy import (
     TableClause,
     column,
     func,
-    literal,
     literal_column,
     select,
     table,
@@ -26,9 +25,8 @@ from tracker.companies.permissions import hidden_company_ids
 from tracker.db import db
 from tracker.items.models import Item
 from tracker.search.hidden import hidden_item_ids
-from tracker.search.query import Term, fts5_expression
+from tracker.search.query import Query, fts5_expression
 from tracker.search.results import ACTIVITIES, COMPANIES, ITEMS
-from tracker.search.snippets import WINDOW, mark, snippet
 
 TABLES: dict[str, TableClause] = {
     ITEMS: table("search_items", column("rowid"), column("rank"), column("title")),
@@ -39,9 +37,9 @@ TABLES: dict[str, TableClause] = {
 COMMON_HITS = 10_000
 
 
-def expression(terms: list[Term]) -> str:
+def expression(query: Query) -> str:
     """The query in FTS5's syntax."""
-    return fts5_expression(terms)
+    return fts5_expression(query)
 
 
 def _match(kind: str, expr: str) -> ColumnElement[bool]:
@@ -100,23 +98,6 @@ def ranked_ids(
         select(newest.c.id).order_by(newest.c.rank, newest.c.id.desc()).limit(limit).offset(offset)
     )
     return list(db.session.scalars(stmt))
-
-
-def highlights(kind: str, terms: list[Term], ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Map each id to its title and a snippet of its text, hits between the sentinels.
-
-    Only the beginning of each text is read (tracker.search.snippets): the time does not
-    grow with the size of a row.
-    """
-    if not ids:
-        return {}
-    search = TABLES[kind]
-    title = func.substr(literal_column("title"), 1, WINDOW) if kind != ACTIVITIES else literal("")
-    body = func.substr(literal_column("body"), 1, WINDOW)
-    rows = db.session.execute(
-        select(search.c.rowid, title, body).select_from(search).where(search.c.rowid.in_(ids))
-    )
-    return {row[0]: (mark(row[1], terms), snippet(row[2], terms)) for row in rows}
 
 
 def optimize() -> None:

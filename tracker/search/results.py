@@ -87,3 +87,4 @@ class Results:
     kind: str
     counts: dict[str, int] = field(default_factory=dict)
     page: Page | None = None
+    error: str = ""  # why the text cannot be searched

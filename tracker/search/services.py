@@ -20,8 +20,9 @@ from tracker.items.models import Activity, Item
 from tracker.items.permissions import can_view
 from tracker.search import fts5, tsearch
 from tracker.search.markup import highlighted
-from tracker.search.query import parse
+from tracker.search.query import QueryError, parse
 from tracker.search.results import ACTIVITIES, ITEMS, KINDS, Hit, Page, Results
+from tracker.search.texts import highlights
 
 COUNT_CAP = 1000
 # Hits ranked per query at most: the newest ones, enough for every page up to COUNT_CAP.
@@ -33,24 +34,33 @@ def _backend() -> ModuleType:
 
 
 def item_match(text: str) -> ColumnElement[bool]:
-    """SQL condition for the register's text filter: items whose words match ``text``."""
-    terms = parse(text)
-    if not terms:
+    """SQL condition for the register's text filter: items whose words match ``text``.
+
+    The same query as the search's (tracker.search.query); what cannot be searched
+    matches nothing.
+    """
+    try:
+        query = parse(text)
+    except QueryError:
         return false()
     backend = _backend()
-    return backend.item_match(backend.expression(terms))
+    return backend.item_match(backend.expression(query))
 
 
 def search(user: User, text: str, *, kind: str = "", page: int = 1, per_page: int = 25) -> Results:
     """Search ``text``; return counts per kind and one ranked, highlighted page of ``kind``.
 
-    Without a valid ``kind`` the first kind with hits is shown.
+    Without a valid ``kind`` the first kind with hits is shown. Empty text shows the
+    form only; text that cannot be searched comes back with the reason in ``error``.
     """
-    terms = parse(text)
-    if not terms:
-        return Results(text, kind if kind in KINDS else ITEMS, dict.fromkeys(KINDS, 0))
+    kind = kind if kind in KINDS else ""
+    try:
+        query = parse(text)
+    except QueryError as exc:
+        error = exc.message if text.strip() else ""
+        return Results(text, kind or ITEMS, dict.fromkeys(KINDS, 0), error=error)
     backend = _backend()
-    expr = backend.expression(terms)
+    expr = backend.expression(query)
     counts = {k: backend.count(k, expr, user, COUNT_CAP) for k in KINDS}
     if kind not in KINDS:
         kind = next((k for k in KINDS if counts[k]), ITEMS)
@@ -64,7 +74,7 @@ def search(user: User, text: str, *, kind: str = "", page: int = 1, per_page: in
         offset=(result_page.page - 1) * per_page,
         window=RANK_WINDOW,
     )
-    result_page.items = _hits(kind, ids, backend.highlights(kind, terms, ids), user)
+    result_page.items = _hits(kind, ids, highlights(kind, query, ids), user)
     return Results(text, kind, counts, result_page)
 
 

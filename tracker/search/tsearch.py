@@ -1,39 +1,47 @@
-"""The search on PostgreSQL, with the german configuration and GIN indexes.
+"""The search on PostgreSQL: tsvectors of stems with GIN indexes, ranked by ts_rank_cd.
 
-The migration keeps these outside the models: a ``search_vector`` column on items (kept
-by a trigger: title weight A, description B, reference and company name C) and on
-companies (generated); activities with text get a row in the narrow ``search_activities``
-table (kept by a trigger), which a common word's many hits are read from quickly.
-Ranking uses ts_rank_cd, marking ts_headline with the sentinels of tracker.search.markup.
+The migrations keep these outside the models: a ``search_vector`` column on items (title
+weight A, description B, reference and company name C) and on companies (name A, city and
+notes B); activities with text get a row in the narrow ``search_activities`` table, which
+a common word's many hits are read from quickly.
+
+The vectors hold the stems of tracker.search.stemmer (PyStemmer, as on SQLite), with the
+``simple`` configuration, which only splits at the spaces. PostgreSQL cannot run the
+stemmer itself: its triggers empty the vector of every row whose text changed (so an old
+text is never found), and ``refresh`` fills the empty ones before each commit that
+changed indexed records (tracker.search.index). Rows are locked while refreshed and
+skipped when another transaction holds them, so that concurrent writers do not wait on
+each other; whoever commits a row refreshes it.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Select,
-    case,
     column,
     func,
     literal,
     literal_column,
     select,
     table,
+    text,
 )
 
 from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.companies.permissions import hidden_company_ids
 from tracker.db import db
-from tracker.items.models import Activity, Item
+from tracker.items.models import Item
 from tracker.items.permissions import visible_clause
 from tracker.search.hidden import hidden_item_ids
-from tracker.search.markup import END, START
-from tracker.search.query import Term, tsquery_expression
+from tracker.search.query import Query, tsquery_expression
 from tracker.search.results import ACTIVITIES, COMPANIES, ITEMS
-from tracker.search.snippets import WINDOW
+from tracker.search.stemmer import terms
 
-CONFIG = literal_column("'german'::regconfig")
+CONFIG = literal_column("'simple'::regconfig")
+BATCH = 500  # rows refreshed per statement
 SEARCH_ACTIVITIES = table(
     "search_activities", column("activity_id"), column("item_id"), column("vector")
 )
@@ -43,18 +51,11 @@ VECTORS = {
     COMPANIES: literal_column("companies.search_vector"),
 }
 KEYS = {ITEMS: Item.id, ACTIVITIES: SEARCH_ACTIVITIES.c.activity_id, COMPANIES: Company.id}
-RECORD_KEYS = {ITEMS: Item.id, ACTIVITIES: Activity.id, COMPANIES: Company.id}
-MARKERS = f'StartSel="{START}", StopSel="{END}"'
-TITLE_OPTIONS = f"{MARKERS}, HighlightAll=true"
-SNIPPET_OPTIONS = (
-    f'{MARKERS}, MaxWords=30, MinWords=12, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'
-)
-TEXT_FIELDS = ("title", "description", "resolution_note")
 
 
-def expression(terms: list[Term]) -> str:
+def expression(query: Query) -> str:
     """The query in to_tsquery's syntax."""
-    return tsquery_expression(terms)
+    return tsquery_expression(query)
 
 
 def _tsquery(expr: str):
@@ -107,31 +108,62 @@ def ranked_ids(
     return list(db.session.scalars(stmt))
 
 
-def _texts(kind: str) -> tuple:
-    if kind == ITEMS:
-        return Item.title, Item.description
-    if kind == COMPANIES:
-        return Company.name, Company.city + " " + Company.notes
-    new_text = case((Activity.field.in_(TEXT_FIELDS), func.coalesce(Activity.new_value, "")))
-    return literal(""), func.trim(Activity.body + " " + func.coalesce(new_text, ""))
+# The rows whose vector a trigger emptied, with their texts; locked, skipping locked ones.
+_STALE = {
+    ITEMS: """SELECT items.id, items.title, items.description,
+            replace(items.reference, '-', ' ') || ' ' || coalesce(companies.name, '')
+        FROM items LEFT JOIN companies ON companies.id = items.company_id
+        WHERE items.search_vector IS NULL
+        ORDER BY items.id LIMIT :batch FOR UPDATE OF items SKIP LOCKED""",
+    # The text of tracker.search.texts.activity_text.
+    ACTIVITIES: """SELECT activities.id, trim(activities.body || ' ' || CASE
+            WHEN activities.field IN ('title', 'description', 'resolution_note')
+            THEN coalesce(activities.new_value, '') ELSE '' END)
+        FROM search_activities JOIN activities ON activities.id = search_activities.activity_id
+        WHERE search_activities.vector IS NULL
+        ORDER BY activities.id LIMIT :batch FOR UPDATE OF search_activities SKIP LOCKED""",
+    COMPANIES: """SELECT id, name, city || ' ' || notes FROM companies
+        WHERE search_vector IS NULL ORDER BY id LIMIT :batch FOR UPDATE SKIP LOCKED""",
+}
+_FILL = {
+    ITEMS: """UPDATE items SET search_vector =
+            setweight(to_tsvector('simple'::regconfig, :a), 'A')
+            || setweight(to_tsvector('simple'::regconfig, :b), 'B')
+            || setweight(to_tsvector('simple'::regconfig, :c), 'C')
+        WHERE id = :id""",
+    ACTIVITIES: """UPDATE search_activities SET vector = to_tsvector('simple'::regconfig, :a)
+        WHERE activity_id = :id""",
+    COMPANIES: """UPDATE companies SET search_vector =
+            setweight(to_tsvector('simple'::regconfig, :a), 'A')
+            || setweight(to_tsvector('simple'::regconfig, :b), 'B')
+        WHERE id = :id""",
+}
 
 
-def _headline(text, expr: str, options: str):
-    """ts_headline over the text's first ``WINDOW`` characters: it parses all it is given."""
-    return func.ts_headline(CONFIG, func.left(text, WINDOW), _tsquery(expr), literal(options))
+def refresh(connection: Connection) -> int:
+    """Fill the emptied vectors with the stems of their rows' texts; return how many."""
+    filled = 0
+    for kind in (ITEMS, ACTIVITIES, COMPANIES):
+        while True:
+            rows = connection.execute(text(_STALE[kind]), {"batch": BATCH}).all()
+            if rows:
+                connection.execute(text(_FILL[kind]), [_stems(row) for row in rows])
+                filled += len(rows)
+            if len(rows) < BATCH:
+                break
+    return filled
 
 
-def highlights(kind: str, terms: list[Term], ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Map each id to its title and a snippet of its text, hits between the sentinels."""
-    if not ids:
-        return {}
-    expr = expression(terms)
-    title, text = _texts(kind)
-    rows = db.session.execute(
-        select(
-            RECORD_KEYS[kind],
-            _headline(title, expr, TITLE_OPTIONS),
-            _headline(text, expr, SNIPPET_OPTIONS),
-        ).where(RECORD_KEYS[kind].in_(ids))
-    )
-    return {row[0]: (row[1], row[2]) for row in rows}
+def _stems(row) -> dict:
+    """``{"id": ..., "a": stems of the first text, "b": ..., "c": ...}``."""
+    return {
+        "id": row[0],
+        **{name: terms(value) for name, value in zip("abc", row[1:], strict=False)},
+    }
+
+
+def empty_all(connection: Connection) -> None:
+    """Empty every vector, so that ``refresh`` computes them all again."""
+    connection.execute(text("UPDATE items SET search_vector = NULL"))
+    connection.execute(text("UPDATE search_activities SET vector = NULL"))
+    connection.execute(text("UPDATE companies SET search_vector = NULL"))

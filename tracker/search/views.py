@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from tracker import caching
+from tracker import caching, limits
 from tracker.forms_support import int_arg
 from tracker.search import services
 
@@ -14,7 +14,8 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 @login_required
 def index():
     """Show ranked, highlighted hits in items, activity and companies, one kind per tab."""
-    text = request.args.get("q", "").strip()[:200]
+    # Longer text is refused by the query (with a message); this only bounds the cache key.
+    text = request.args.get("q", "").strip()[: 2 * limits.SEARCH]
     kind = request.args.get("kind", "")
     number = int_arg("page", 1)
 
@@ -27,7 +28,11 @@ def index():
             per_page=current_app.config["ITEMS_PER_PAGE"],
         )
         return render_template(
-            "search/_results.html", results=results, kinds=services.KINDS, cap=services.COUNT_CAP
+            "search/_results.html",
+            results=results,
+            kinds=services.KINDS,
+            cap=services.COUNT_CAP,
+            search_limit=limits.SEARCH,
         )
 
     # Hits depend on what the viewer may see: one entry per viewer and query.
