@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from bench.client import CSRF, Session
 
 ROOT = re.compile(r'data-revision="(\d+)" data-layout="(\w*)" data-attendance="(\w*)"')
+# The version field of the entry's outcome form, whatever the order of its attributes.
 OUTCOME = re.compile(
-    r'action="/meetings/entries/(\d+)/outcome".*?name="version" value="(\d+)"', re.S
+    r'action="/meetings/entries/(\d+)/outcome".*?<input(?=[^>]*name="version")[^>]*value="(\d+)"',
+    re.S,
 )
 
 
