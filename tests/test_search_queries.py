@@ -135,3 +135,18 @@ def test_snippet_marks_folded_and_inflected_forms(viewer, make_item):
         "Gesucht: <mark>Fachkräfte</mark> und eine <mark>Fachkraft</mark>"
         " für <mark>Foerderung</mark>"
     )
+
+
+@pytest.mark.parametrize("query", ["-Handwerk", "Förderung OR"])
+def test_register_says_why_a_text_filter_cannot_be_searched(viewer, client, login, query):
+    login(viewer)
+    page = client.get("/items/", query_string={"q": query, "status": "all"})
+    assert page.status_code == 200
+    problem = search.query_problem(query)
+    assert problem and problem in page.text and 'id="q-problem"' in page.text
+
+
+def test_register_shows_no_reason_for_a_query_that_can_be_searched(viewer, client, login):
+    login(viewer)
+    page = client.get("/items/", query_string={"q": "Förderung", "status": "all"})
+    assert page.status_code == 200 and 'id="q-problem"' not in page.text

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tracker import limits
 from tracker.auth.models import User, UserRole
 from tracker.auth.services import managers_of
 from tracker.db import db
@@ -77,7 +78,7 @@ def filter_from_form(form: ItemFilterForm, args) -> ItemFilter:
         priority=Priority(priority) if priority else None,
         company_id=int_or_none(args.get("company")),
         overdue=args.get("overdue") in ("y", "1", "on", "true"),
-        q=(args.get("q") or "")[:200],
+        q=(args.get("q") or "")[: limits.SEARCH + 1],  # longer is refused, with the reason
         created_from=_date_arg(args, "created_from"),
         created_to=_date_arg(args, "created_to"),
         closed_from=_date_arg(args, "closed_from"),

@@ -101,7 +101,7 @@ class ItemFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Text"))
+    q = StringField(_l("Text"), validators=[Optional(), Length(max=limits.SEARCH)])
     kind = SelectField(_l("Kind"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     responsible = SelectField(

@@ -13,6 +13,7 @@ from tracker.items import choices, lifecycle, permissions, queries, registration
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilterForm, ItemForm
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
 from tracker.reports import services as saved_views
+from tracker.search import services as search
 from tracker.submissions import services as submissions
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -46,6 +47,9 @@ def index():
             max_per_page=100,
         )
         page.items = queries.items_by_id(list(page.items))
+        problem = search.query_problem(flt.q)  # the register finds nothing then: say why
+        if problem:
+            form.q.errors = [problem]
         return render_template("items/_register.html", form=form, page=page, flt=flt, today=today)
 
     # One entry per query (and, as for every fragment, per viewer and day).

@@ -47,6 +47,17 @@ def item_match(text: str) -> ColumnElement[bool]:
     return backend.item_match(backend.expression(query))
 
 
+def query_problem(text: str) -> str | None:
+    """Why ``text`` cannot be searched (the search page's message), or None; blank is fine."""
+    if not (text or "").strip():
+        return None
+    try:
+        parse(text)
+    except QueryError as exc:
+        return str(exc.message)
+    return None
+
+
 def search(user: User, text: str, *, kind: str = "", page: int = 1, per_page: int = 25) -> Results:
     """Search ``text``; return counts per kind and one ranked, highlighted page of ``kind``.
 
