@@ -35,6 +35,7 @@ def index():
             search_limit=limits.SEARCH,
         )
 
-    # Hits depend on what the viewer may see: one entry per viewer and query.
-    body = caching.fragment("search", (current_user.id, text, kind, number), render_results)
+    # Hits depend on what the viewer may see: one entry per query (and, as for every
+    # fragment, per viewer and day).
+    body = caching.fragment("search", (text, kind, number), render_results)
     return render_template("search/index.html", body=body, text=text)
