@@ -111,6 +111,7 @@ def _scenarios(app) -> dict:
     from tracker.companies import services as companies
     from tracker.items import services as items
     from tracker.items.models import ItemKind
+    from tracker.meetings import series as series_services
     from tracker.meetings import services as meetings
     from tracker.networks import services as networks
 
@@ -124,7 +125,7 @@ def _scenarios(app) -> dict:
     company = companies.create_company(actor=manager, name="Optik AG")
     item = items.create_item(actor=manager, title="Partner gesucht", kind=ItemKind.NEED,
                              company=company, reporting_network=network)  # fmt: skip
-    series = meetings.save_series(
+    series = series_services.save_series(
         actor=office, name="Runde", weekday=3, start_time=clock_time(10, 0), duration_minutes=90,
         timezone="Europe/Berlin", video_link="", standing_topics_start="", standing_topics_end="",
     )  # fmt: skip

@@ -236,7 +236,7 @@ def make_series(app, make_user):
     def make(**values):
         from datetime import time
 
-        from tracker.meetings import services as meetings
+        from tracker.meetings import series as series_services
 
         actor = values.pop("actor", None) or _admin(make_user)
         values.setdefault("name", f"Netzwerkmanager-Runde {next(_counter)}")
@@ -247,7 +247,7 @@ def make_series(app, make_user):
         values.setdefault("video_link", "https://video.example.org/runde")
         values.setdefault("standing_topics_start", "Begrüßung\nProtokoll der letzten Runde")
         values.setdefault("standing_topics_end", "Verschiedenes")
-        series = meetings.save_series(actor=actor, **values)
+        series = series_services.save_series(actor=actor, **values)
         db.session.commit()
         return series
 

@@ -34,6 +34,7 @@ from tracker.db import db
 from tracker.items import services as items
 from tracker.items.models import ItemKind
 from tracker.meetings import agenda, live
+from tracker.meetings import series as series_services
 from tracker.meetings import services as meetings
 from tracker.reports import services as reports
 
@@ -182,7 +183,7 @@ def world(app, make_network, make_user, make_topic, make_series, today) -> World
         owner=manager_a, name="Alle offenen", query="status=open", shared=True
     )
     calendar = reports.renew_calendar_token(manager_a)
-    meetings.renew_feed_token(records["series"], actor=admin)
+    series_services.renew_feed_token(records["series"], actor=admin)
     audit.record("security_test", actor=admin, subject="world")
     db.session.flush()
     world = World(users=people["users"], records=records, ids=_ids(people, records, calendar))

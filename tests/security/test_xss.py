@@ -17,7 +17,7 @@ from tracker.imports.reader import pack
 from tracker.items import lifecycle
 from tracker.items import services as items
 from tracker.meetings import agenda, live
-from tracker.meetings import services as meetings
+from tracker.meetings import series as series_services
 from tracker.meetings.models import Meeting
 from tracker.networks import services as networks
 from tracker.networks.models import Network
@@ -111,7 +111,7 @@ def _master_data(world, admin) -> None:
 
 def _meetings(world, admin, manager_a, today) -> None:
     r = world.records
-    meetings.save_series(
+    series_services.save_series(
         actor=admin,
         series=r["series"],
         expected_version=None,

@@ -15,7 +15,7 @@ from tracker.downloads import download
 from tracker.exceptions import TemporarilyUnavailable
 from tracker.exports import docx, ical, markdown, pdf, pdf_slots
 from tracker.i18n import _, _l, get_locale
-from tracker.meetings import services as meeting_services
+from tracker.meetings import series as series_services
 from tracker.meetings.documents import MeetingDocument, build_document, build_series_calendar
 from tracker.meetings.models import Meeting, MeetingSeries
 
@@ -109,7 +109,7 @@ def series_feed(series_id: int):
 @bp.get("/series/feed/<token>.ics")
 def series_subscribed_feed(token: str):
     """The series' feed for calendar apps: no login, the secret address is the key."""
-    series = meeting_services.series_for_feed(token)
+    series = series_services.series_for_feed(token)
     if series is None:
         abort(404)
     return _series_calendar(series)
@@ -128,7 +128,7 @@ def series_subscription(series_id: int):
     if request.method == "POST":
         renewed = series.feed_token is not None
         with unit_of_work():
-            meeting_services.renew_feed_token(series, actor=current_user)
+            series_services.renew_feed_token(series, actor=current_user)
         flash(_("The series has a new subscription address. The old one no longer works.")
               if renewed else _("The series has a subscription address."), "success")  # fmt: skip
         return redirect(url_for("meeting_exports.series_subscription", series_id=series.id))

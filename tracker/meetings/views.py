@@ -12,6 +12,7 @@ from tracker.forms_support import save_form
 from tracker.i18n import _
 from tracker.items import queries as item_queries
 from tracker.meetings import agenda, permissions, queries, services
+from tracker.meetings import series as series_services
 from tracker.meetings.forms import (
     AddItemForm,
     FreeTopicForm,
@@ -200,10 +201,10 @@ def series_edit(series_id: int | None = None):
 
 
 def _save_series(form: SeriesForm, series: MeetingSeries | None) -> MeetingSeries:
-    values = {f: form[f].data for f in services.SERIES_FIELDS}
+    values = {f: form[f].data for f in series_services.SERIES_FIELDS}
     for text in ("video_link", "standing_topics_start", "standing_topics_end"):
         values[text] = values[text] or ""
-    return services.save_series(
+    return series_services.save_series(
         actor=current_user,
         series=series,
         expected_version=form.version.data,
