@@ -129,8 +129,9 @@ def _unauthorized():
     """Background requests and API clients get 401; pages redirect to the login form."""
     from tracker.errors import wants_json
     from tracker.i18n import _
+    from tracker.routing import is_fetch
 
-    if request.headers.get("X-Requested-With") == "fetch" or wants_json():
+    if is_fetch() or wants_json():
         return jsonify(error={"status": 401, "message": _("Please log in.")}), 401
     flash(_("Please log in to see this page."), "info")
     return redirect(login_url(url_for("auth.login"), next_url=request.full_path.rstrip("?")))

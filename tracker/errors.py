@@ -11,11 +11,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from tracker.db import db
 from tracker.exceptions import NotFound, ServiceError, TemporarilyUnavailable
 from tracker.i18n import _
+from tracker.routing import is_fetch
 
 
 def wants_json() -> bool:
     """API paths and clients that prefer JSON get JSON errors."""
-    if request.path.startswith("/api/") or request.headers.get("X-Requested-With") == "fetch":
+    if request.path.startswith("/api/") or is_fetch():
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (

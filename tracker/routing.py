@@ -1,10 +1,11 @@
-"""URLs: an ``<int:...>`` in a route is a record id, 1 to 2**63 - 1; where a redirect may go."""
+"""URLs: an ``<int:...>`` in a route is a record id, 1 to 2**63 - 1; where a redirect may go;
+whether a request is a page's own script asking."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
 from tracker.ranges import ID_MAX
@@ -15,6 +16,11 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map, fixed_digits=0, min=1, max=ID_MAX, signed=False) -> None:  # noqa: A002
         super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def is_fetch() -> bool:
+    """Whether the page's own script sent this request (it answers with JSON or a fragment)."""
+    return request.headers.get("X-Requested-With") == "fetch"
 
 
 def safe_next(target: str | None) -> str | None:

@@ -14,6 +14,7 @@ from flask_login import current_user, logout_user
 
 from tracker.auth import services
 from tracker.i18n import _
+from tracker.routing import is_fetch
 
 REFRESH_SECONDS = 60  # "last seen" is written at most once a minute
 KEY = "login_key"
@@ -56,7 +57,7 @@ def _enforce():
         # Its row may stay: a copy of this cookie carries the same expired times.
         logout_user()
         session.clear()
-        if request.headers.get("X-Requested-With") == "fetch" or request.path.startswith("/api/"):
+        if is_fetch() or request.path.startswith("/api/"):
             return jsonify(error={"status": 401, "message": _("Your session has ended.")}), 401
         flash(_("Your session has ended. Please log in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker import events
 from tracker.auth.models import User
@@ -24,7 +22,6 @@ from tracker.meetings.documents import short_date
 from tracker.meetings.models import (
     AgendaEntry,
     Attendance,
-    EntryKind,
     Meeting,
     MeetingStatus,
     Task,
@@ -329,49 +326,3 @@ def update_item_in_meeting(
             follow_up_date=follow_up_date or item.follow_up_date,
         )
     touch_entry(entry)
-
-
-def agenda_layout(meeting: Meeting) -> list[tuple[int, EntryKind, int | None]]:
-    """The visible entries' ids, kinds and networks in agenda order (no entry loaded)."""
-    return list(
-        db.session.execute(
-            select(AgendaEntry.id, AgendaEntry.kind, AgendaEntry.network_id)
-            .where(AgendaEntry.meeting_id == meeting.id, AgendaEntry.removed.is_(False))
-            .order_by(AgendaEntry.position, AgendaEntry.id)
-        ).tuples()
-    )
-
-
-def layout_key(meeting: Meeting, layout: Iterable[tuple[int, EntryKind, int | None]]) -> str:
-    """A digest of what the agenda's shape depends on: status, entry order, group headings.
-
-    A live page that has this key shows every entry in its place; only their content can
-    differ, and that is what ``changed_revision`` tells.
-    """
-    shape = ";".join(f"{id_}:{kind.value}:{network_id or ''}" for id_, kind, network_id in layout)
-    return _digest(f"{meeting.status.value}|{shape}")
-
-
-def attendance_key(present: dict[int, bool]) -> str:
-    """A digest of the attendance, so that a poll sends the attendance only when it changed."""
-    return _digest(";".join(f"{n}:{int(p)}" for n, p in sorted(present.items())))
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
-
-
-def agenda_entries(meeting: Meeting, *, changed_after: int | None = None) -> list[AgendaEntry]:
-    """The visible entries in agenda order, with what the live page shows of them.
-
-    With ``changed_after``, only the entries changed after that revision.
-    """
-    query = (
-        select(AgendaEntry)
-        .where(AgendaEntry.meeting_id == meeting.id, AgendaEntry.removed.is_(False))
-        .options(selectinload(AgendaEntry.item))
-        .order_by(AgendaEntry.position, AgendaEntry.id)
-    )
-    if changed_after is not None:
-        query = query.where(AgendaEntry.changed_revision > changed_after)
-    return list(db.session.scalars(query))

@@ -20,8 +20,7 @@ from tracker.forms_support import options
 from tracker.i18n import _
 from tracker.items import lifecycle
 from tracker.items.permissions import can_view
-from tracker.meetings import live as outcomes
-from tracker.meetings import permissions, services
+from tracker.meetings import permissions, queries, services
 from tracker.meetings.models import Meeting
 from tracker.networks.services import active_networks
 
@@ -100,7 +99,7 @@ def entries_context(meeting: Meeting) -> dict:
 
 def agenda_context(meeting: Meeting) -> dict:
     """What the whole agenda fragment needs, loaded with a fixed set of queries."""
-    visible = outcomes.agenda_entries(meeting)
+    visible = queries.live_entries(meeting)
     attendance = services.attendance_of(meeting)
     present = {p.network.id: p.present for p in attendance}
     layout = [(e.id, e.kind, e.network_id) for e in visible]
@@ -109,8 +108,8 @@ def agenda_context(meeting: Meeting) -> dict:
         entries=visible,
         roll_call=[p.network for p in attendance],
         present=present,
-        layout_key=outcomes.layout_key(meeting, layout),
-        attendance_key=outcomes.attendance_key(present),
+        layout_key=queries.layout_key(meeting, layout),
+        attendance_key=queries.attendance_key(present),
     )
 
 
@@ -122,13 +121,13 @@ def changes_context(
     ``layout`` and ``attendance_seen`` are the keys of what the page shows. Entries added,
     removed or moved, or a new meeting status, change the layout: that needs the whole agenda.
     """
-    shape = outcomes.agenda_layout(meeting)
-    if since > meeting.revision or layout != outcomes.layout_key(meeting, shape):
+    shape = queries.agenda_layout(meeting)
+    if since > meeting.revision or layout != queries.layout_key(meeting, shape):
         return None
     attendance = services.attendance_of(meeting)
     present = {p.network.id: p.present for p in attendance}
-    key = outcomes.attendance_key(present)
-    changed = outcomes.agenda_entries(meeting, changed_after=since)
+    key = queries.attendance_key(present)
+    changed = queries.live_entries(meeting, changed_after=since)
     return dict(
         entries_context(meeting) if changed else dict(meeting=meeting, can_run=can_run()),
         changes=changed,

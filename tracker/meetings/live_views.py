@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.auth.services import managers_of
@@ -13,26 +13,21 @@ from tracker.exceptions import ConflictError, DuplicateSuspected, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
 from tracker.items.models import Item, ItemKind
-from tracker.meetings import forms, live_render, services
+from tracker.meetings import forms, live_render, queries, services
 from tracker.meetings import live as outcomes
 from tracker.meetings.forms import (
     EntryForm,
     EntryItemForm,
     QuickAddForm,
-    TaskDueForm,
     TaskForm,
     assignee_choices,
 )
-from tracker.meetings.models import AgendaEntry, Meeting, Task
+from tracker.meetings.models import AgendaEntry, Meeting
 from tracker.meetings.views import bp
 from tracker.networks.models import Network
-from tracker.routing import safe_next
+from tracker.routing import is_fetch
 from tracker.submissions import services as submissions
 from tracker.submissions.services import new_key
-
-
-def _is_fetch() -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
 
 
 def _quick_form() -> QuickAddForm:
@@ -120,7 +115,7 @@ def close(meeting_id: int):
 
 def _entry_answer(entry: AgendaEntry, status: int = 200, conflict: dict | None = None):
     """Answer a live-mode change: the re-rendered entry for the page's script, else redirect."""
-    if not _is_fetch():
+    if not is_fetch():
         if conflict:
             flash(
                 _("Someone else changed this entry meanwhile. Please check and save again."),
@@ -129,7 +124,7 @@ def _entry_answer(entry: AgendaEntry, status: int = 200, conflict: dict | None =
         return redirect(
             url_for("meetings.live", meeting_id=entry.meeting_id, _anchor=f"entry-{entry.id}")
         )
-    visible = [entry_id for entry_id, *_rest in outcomes.agenda_layout(entry.meeting)]
+    visible = [entry_id for entry_id, *_rest in queries.agenda_layout(entry.meeting)]
     top = visible.index(entry.id) + 1 if entry.id in visible else None
     html = render_template(
         "meetings/_entry.html",
@@ -209,7 +204,7 @@ def _user(user_id: int | None):
 
 
 def _error(message: str, status: int, entry: AgendaEntry | None = None):
-    if _is_fetch():
+    if is_fetch():
         return jsonify(error={"status": status, "message": message}), status
     flash(message, "danger")
     if entry is not None:
@@ -226,7 +221,7 @@ def attendance(meeting_id: int):
     present = request.form.get("present") in ("y", "1", "on")
     with unit_of_work():
         outcomes.set_attendance(meeting, network, present, actor=current_user)
-    if _is_fetch():
+    if is_fetch():
         return jsonify(ok=True)
     return redirect(url_for("meetings.live", meeting_id=meeting.id))
 
@@ -294,7 +289,7 @@ def _quick_added(item: Item | None, meeting_id: int, again: bool = False):
     if item is None:  # a resend whose first send made nothing that still exists
         return _error(_("This form was sent before."), 409)
     answer = dict(reference=item.reference, id=item.id, company=item.company.name)
-    if _is_fetch():
+    if is_fetch():
         answer["message"] = _(
             "%(ref)s added (%(company)s).", ref=answer["reference"], company=answer["company"]
         )
@@ -313,7 +308,7 @@ def _duplicate(exc: DuplicateSuspected, meeting: Meeting, form: QuickAddForm):
 
     Without the page's script the live page comes back with the input and the second yes set.
     """
-    if _is_fetch():
+    if is_fetch():
         url = url_for("items.detail", item_id=exc.item_id)
         error = dict(status=409, message=exc.message, duplicate=exc.reference, url=url)
         return jsonify(error=error), 409
@@ -327,43 +322,3 @@ def _duplicate(exc: DuplicateSuspected, meeting: Meeting, form: QuickAddForm):
         agenda=live_render.whole_agenda(meeting),
     )
     return page, 409
-
-
-@bp.get("/tasks")
-@login_required
-def my_tasks():
-    """The user's open tasks from all meetings."""
-    return render_template(
-        "meetings/tasks.html", tasks=outcomes.open_tasks(current_user), due_form=TaskDueForm()
-    )
-
-
-@bp.post("/tasks/<int:task_id>/done")
-@login_required
-def task_done(task_id: int):
-    """Mark a task done, or open again."""
-    task = db.get_or_404(Task, task_id)
-    with unit_of_work():
-        outcomes.complete_task(task, actor=current_user, done=request.form.get("done", "1") == "1")
-    if _is_fetch():
-        return jsonify(ok=True)
-    return redirect(safe_next(request.form.get("next_url")) or url_for("meetings.my_tasks"))
-
-
-@bp.post("/tasks/<int:task_id>/due")
-@login_required
-def task_due(task_id: int):
-    """Move a task to another due date."""
-    task = db.get_or_404(Task, task_id)
-    form = TaskDueForm()
-    if not form.validate_on_submit():
-        abort(400)
-    with unit_of_work():
-        outcomes.move_task(
-            task,
-            actor=current_user,
-            due_date=form.due_date.data,
-            expected_version=form.version.data,
-        )
-    flash(_("Due date changed."), "success")
-    return redirect(url_for("meetings.my_tasks"))

@@ -213,4 +213,4 @@ def _save_series(form: SeriesForm, series: MeetingSeries | None) -> MeetingSerie
     )
 
 
-from tracker.meetings import live_views  # noqa: E402,F401  (routes on the same blueprint)
+from tracker.meetings import live_views, task_views  # noqa: E402,F401  (routes on the same blueprint)
