@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tracker.companies.models import Company
 from tracker.db import db
-from tracker.imports import services
+from tracker.imports import planning, services
 from tracker.imports.mapping import guess_mapping
 from tracker.imports.models import ValueMapping
 from tracker.items import services as items
@@ -21,15 +21,15 @@ def _csv(*rows: str, header: str = HEADER) -> bytes:
 
 
 def _run(data: bytes, network, actor=None, **choices):
-    table = services.read_upload(data, "register.csv").table
+    table = planning.read_upload(data, "register.csv").table
     options = dict(
         mapping=guess_mapping(table.headers),
         network=network,
-        choices=services.Choices(**choices),
+        choices=planning.Choices(**choices),
         filename="Register 2025.csv",
     )
     if actor is None:
-        return services.plan_import(table, **options)
+        return planning.plan_import(table, **options)
     plan = services.run_import(table, actor=actor, **options)
     db.session.commit()
     return plan

@@ -16,7 +16,7 @@ from tracker.companies.models import Company
 from tracker.db import db
 from tracker.exceptions import PermissionDenied, ValidationFailed
 from tracker.i18n import _
-from tracker.imports import services
+from tracker.imports import planning, services
 from tracker.imports.mapping import guess_mapping
 from tracker.items.models import Item, ItemStatus
 
@@ -73,10 +73,10 @@ def setup(make_network, make_topic, make_company, make_user):
 
 def _plan(path_or_bytes, network, run_as=None):
     data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
-    table = services.read_upload(data, "register").table
+    table = planning.read_upload(data, "register").table
     options = dict(mapping=guess_mapping(table.headers), network=network)
     if run_as is None:
-        return services.plan_import(table, **options)
+        return planning.plan_import(table, **options)
     plan = services.run_import(table, actor=run_as, **options)
     db.session.commit()
     return plan
@@ -182,13 +182,13 @@ def test_xlsx_import_finds_the_header_and_imports_english_words(setup):
 
 
 def test_import_needs_an_admin_and_a_complete_mapping(setup, make_user):
-    table = services.read_upload(MESSY.read_bytes()).table
+    table = planning.read_upload(MESSY.read_bytes()).table
     home = setup["home"]
     manager = make_user("manager", network=home)
     with pytest.raises(PermissionDenied):
         services.run_import(table, guess_mapping(table.headers), network=home, actor=manager)
     with pytest.raises(ValidationFailed):
-        services.plan_import(table, {0: "company"}, network=home)
+        planning.plan_import(table, {0: "company"}, network=home)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from tracker.auth.models import User, UserRole
 from tracker.db import db, unit_of_work
 from tracker.exceptions import ServiceError
 from tracker.i18n import _
-from tracker.imports import services
+from tracker.imports import planning, services
 from tracker.imports.mapping import FIELDS, Table, column_letter, mapping_from_names
 from tracker.imports.reader import ReadError
 from tracker.items.models import ItemKind
@@ -53,9 +53,9 @@ def _mapping(table: Table, text: str | None) -> dict[int, str]:
         raise click.BadParameter(str(exc), param_hint="--mapping") from exc
 
 
-def _read(path: Path) -> services.Upload:
+def _read(path: Path) -> planning.Upload:
     try:
-        return services.read_upload(path.read_bytes(), path.name)
+        return planning.read_upload(path.read_bytes(), path.name)
     except OSError as exc:
         raise click.ClickException(f"{path}: {exc.strerror or exc}") from exc
     except ReadError as exc:
@@ -105,7 +105,7 @@ def run_command(
             mapping=mapping,
             network=_network(network_short),
             default_kind=ItemKind(kind) if kind else None,
-            choices=services.Choices(
+            choices=planning.Choices(
                 without_network=_network(without_network).id if without_network else None,
                 open_in_progress=open_in_progress,
                 overwrite_changed=overwrite_changed,
@@ -115,7 +115,7 @@ def run_command(
         _echo_header(file, upload, mapping)
         try:
             if dry_run:
-                plan = services.plan_import(upload.table, **options)
+                plan = planning.plan_import(upload.table, **options)
             else:
                 with unit_of_work():
                     plan = services.run_import(upload.table, actor=_actor(email), **options)
@@ -124,7 +124,7 @@ def run_command(
         _echo_plan(plan, dry_run)
 
 
-def _echo_header(path: Path, upload: services.Upload, mapping: dict[int, str]) -> None:
+def _echo_header(path: Path, upload: planning.Upload, mapping: dict[int, str]) -> None:
     sheet = upload.sheet
     detail = f"CSV, {sheet.encoding}, {sheet.delimiter!r}" if sheet.kind == "csv" else "XLSX"
     click.echo(
@@ -135,7 +135,7 @@ def _echo_header(path: Path, upload: services.Upload, mapping: dict[int, str]) -
         click.echo(f"  {column} → {name} ({FIELDS[name]})")
 
 
-def _echo_plan(plan: services.Plan, dry_run: bool) -> None:
+def _echo_plan(plan: planning.Plan, dry_run: bool) -> None:
     if dry_run:
         click.echo(_("Dry run: nothing was saved. Items to create: %(n)d", n=len(plan.rows)))
         click.echo(_("Items to update: %(n)d", n=len(plan.applied_updates)))
@@ -168,7 +168,7 @@ def _unknown_line(entry) -> str:
     return _("Unknown topic “%(value)s” in rows %(rows)s", value=entry.text, rows=rows)
 
 
-def _echo_updates(plan: services.Plan) -> None:
+def _echo_updates(plan: planning.Plan) -> None:
     for update in plan.updates:
         line = "  " + _("row %(row)d", row=update.row) + f": {update.item.reference}"
         if update.changed_in_app:
@@ -178,7 +178,7 @@ def _echo_updates(plan: services.Plan) -> None:
             click.echo(f"    {label}: {old} → {new}")
 
 
-def _echo_companies(plan: services.Plan) -> None:
+def _echo_companies(plan: planning.Plan) -> None:
     click.echo(_("New companies: %(n)d", n=len(plan.new_companies)))
     for name in plan.new_companies:
         click.echo(f"  {name}")

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Optional
 from tracker.forms_support import options
 from tracker.i18n import _l
 from tracker.imports.mapping import FIELDS
-from tracker.imports.services import NEW_TOPIC, SKIP_TOPIC, Choices
+from tracker.imports.planning import NEW_TOPIC, SKIP_TOPIC, Choices
 from tracker.items.models import ItemKind
 from tracker.networks.models import Network
 

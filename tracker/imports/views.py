@@ -9,7 +9,7 @@ from tracker.db import db
 from tracker.exceptions import ValidationFailed
 from tracker.forms_support import apply_error, attempt
 from tracker.i18n import _
-from tracker.imports import cli, services
+from tracker.imports import cli, planning, services
 from tracker.imports.forms import (
     COMPANY,
     NETWORK_VALUE,
@@ -80,7 +80,7 @@ def upload_post():
     return _mapping_page(mapping_form, upload)
 
 
-def _mapping_page(form: MappingForm, upload: services.Upload, status: int = 200):
+def _mapping_page(form: MappingForm, upload: planning.Upload, status: int = 200):
     rows = preview(upload.table)
     samples = [[t[i] for _n, t in rows if t[i]][:3] for i in range(len(upload.table.headers))]
     return render_template(
@@ -99,8 +99,8 @@ def _restart(exc: ReadError):
     return render_template("imports/upload.html", form=form), 400
 
 
-def _read(data: bytes, filename: str) -> services.Upload:
-    upload = services.read_upload(data, filename)
+def _read(data: bytes, filename: str) -> planning.Upload:
+    upload = planning.read_upload(data, filename)
     if len(upload.table.rows) > WEB_MAX_ROWS:
         raise ReadError(
             _(
@@ -112,7 +112,7 @@ def _read(data: bytes, filename: str) -> services.Upload:
     return upload
 
 
-def _submitted() -> tuple[MappingForm, services.Upload]:
+def _submitted() -> tuple[MappingForm, planning.Upload]:
     """The mapping form as sent, and the file it carries (ReadError when that is lost)."""
     form = _mapping_form()
     return form, _read(unpack(form.payload.data), form.filename.data or "")
@@ -128,7 +128,7 @@ def mapping():
     return _mapping_page(form, upload)
 
 
-def _options(form: MappingForm, upload: services.Upload) -> dict:
+def _options(form: MappingForm, upload: planning.Upload) -> dict:
     return dict(
         mapping=form.column_mapping(len(upload.table.headers)),
         network=db.session.get(Network, form.network.data),
@@ -138,7 +138,7 @@ def _options(form: MappingForm, upload: services.Upload) -> dict:
     )
 
 
-def _check_page(form: MappingForm, upload: services.Upload, plan: services.Plan):
+def _check_page(form: MappingForm, upload: planning.Upload, plan: planning.Plan):
     return render_template(
         "imports/check.html",
         form=form,
@@ -160,7 +160,7 @@ def check():
     if not form.validate_on_submit():
         return _mapping_page(form, upload, 400)
     try:
-        plan = services.plan_import(upload.table, **_options(form, upload))
+        plan = planning.plan_import(upload.table, **_options(form, upload))
     except ValidationFailed as exc:
         apply_error(form, exc)
         return _mapping_page(form, upload, 400)
