@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from tracker.db import db
+from tracker.items import saved_views
 from tracker.items.models import SavedView
-from tracker.reports import services
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def people(make_network, make_user):
 
 
 def view(owner, name, query="status=open", shared=False) -> SavedView:
-    saved = services.save_view(owner=owner, name=name, query=query, shared=shared)
+    saved = saved_views.save_view(owner=owner, name=name, query=query, shared=shared)
     db.session.commit()
     return saved
 
@@ -101,7 +101,7 @@ def test_saving_under_an_own_name_replaces_the_view(people):
     first = view(people["anna"], "Überfällig", "status=open")
     second = view(people["anna"], "überfällig", "status=closed")
     assert first.id == second.id and second.query == "status=closed"
-    assert len(services.visible_views(people["anna"])) == 1
+    assert len(saved_views.visible_views(people["anna"])) == 1
 
 
 def test_observer_saves_private_views_but_cannot_share(client, login, people):
@@ -111,4 +111,4 @@ def test_observer_saves_private_views_but_cannot_share(client, login, people):
     client.post("/reports/views", data={"name": "Für mich", "query": ""})
     refused = client.post("/reports/views", data={"name": "Für alle", "shared": "y"})
     assert refused.status_code == 400
-    assert [v.name for v in services.visible_views(people["olga"])] == ["Für mich"]
+    assert [v.name for v in saved_views.visible_views(people["olga"])] == ["Für mich"]

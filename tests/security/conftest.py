@@ -31,6 +31,7 @@ from tracker.auth import services as accounts
 from tracker.companies import services as companies
 from tracker.config import TestingConfig
 from tracker.db import db
+from tracker.items import saved_views
 from tracker.items import services as items
 from tracker.items.models import ItemKind
 from tracker.meetings import agenda, live
@@ -176,10 +177,10 @@ def world(app, make_network, make_user, make_topic, make_series, today) -> World
     records.update(company=company, contact=contact, topic=topic)
     records.update(visible_contact=visible_contact, hidden_company=other_company)
     records["hidden_company_contact"] = other_contact
-    records["view"] = reports.save_view(
+    records["view"] = saved_views.save_view(
         owner=manager_a, name="Meine offenen", query="status=open", shared=False
     )
-    records["shared_view"] = reports.save_view(
+    records["shared_view"] = saved_views.save_view(
         owner=manager_a, name="Alle offenen", query="status=open", shared=True
     )
     calendar = reports.renew_calendar_token(manager_a)

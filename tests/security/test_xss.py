@@ -14,14 +14,13 @@ from tracker.auth import services as users
 from tracker.companies import services as companies
 from tracker.db import db
 from tracker.imports.reader import pack
-from tracker.items import lifecycle
+from tracker.items import lifecycle, saved_views
 from tracker.items import services as items
 from tracker.meetings import agenda, live
 from tracker.meetings import series as series_services
 from tracker.meetings.models import Meeting
 from tracker.networks import services as networks
 from tracker.networks.models import Network
-from tracker.reports import services as reports
 from tracker.topics import services as topics
 
 from .matrix import ROWS
@@ -105,7 +104,7 @@ def _master_data(world, admin) -> None:
     users.update_user(
         world.users["manager_a"], actor=admin, expected_version=None, name=probe("user")
     )
-    reports.save_view(owner=admin, name=probe("view"), query="q=" + probe("query"), shared=True)
+    saved_views.save_view(owner=admin, name=probe("view"), query="q=" + probe("query"), shared=True)
     audit.record("probe", actor=admin, subject=probe("audit"), note=probe("audit details"))
 
 

@@ -9,10 +9,17 @@ from tracker import caching, clock
 from tracker.db import db
 from tracker.forms_support import attempt, int_arg
 from tracker.i18n import _, _l
-from tracker.items import choices, lifecycle, permissions, queries, registration, services
+from tracker.items import (
+    choices,
+    lifecycle,
+    permissions,
+    queries,
+    registration,
+    saved_views,
+    services,
+)
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilterForm, ItemForm
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
-from tracker.reports import services as saved_views
 from tracker.search import services as search
 from tracker.submissions import services as submissions
 

@@ -11,9 +11,9 @@ from wtforms.validators import DataRequired, Length
 from tracker.auth.models import User
 from tracker.forms_support import int_or_none, options
 from tracker.i18n import _, _l
+from tracker.items.saved_views import VIEW_NAME_MAX
 from tracker.networks.services import all_networks
 from tracker.reports.figures import Quarter, last_complete_quarter, recent_quarters
-from tracker.reports.services import VIEW_NAME_MAX
 
 
 class SavedViewForm(FlaskForm):

@@ -22,7 +22,7 @@ from tracker.downloads import download
 from tracker.exceptions import ServiceError
 from tracker.forms_support import apply_error
 from tracker.i18n import _, get_locale
-from tracker.items import choices
+from tracker.items import choices, saved_views
 from tracker.items.forms import ItemFilterForm
 from tracker.networks.models import Network
 from tracker.reports import documents, exports, feeds, figures, register, report_files, services
@@ -58,12 +58,12 @@ def register_export(fmt: str):
 
 def register_url(query: str) -> str:
     """The register list with a saved filter."""
-    query = services.clean_query(query)
+    query = saved_views.clean_query(query)
     return url_for("items.index") + (f"?{query}" if query else "")
 
 
 def _views_page(form: SavedViewForm, status: int = 200):
-    views = services.visible_views(current_user)
+    views = saved_views.visible_views(current_user)
     return render_template("reports/views.html", form=form, views=views), status
 
 
@@ -71,7 +71,7 @@ def _views_page(form: SavedViewForm, status: int = 200):
 @login_required
 def views():
     """List the own and shared views; offer to save the filter given as ?query=."""
-    return _views_page(SavedViewForm(query=services.clean_query(request.args.get("query", ""))))
+    return _views_page(SavedViewForm(query=saved_views.clean_query(request.args.get("query", ""))))
 
 
 @bp.post("/views")
@@ -81,7 +81,7 @@ def save_view():
     form = SavedViewForm()
     if form.validate_on_submit():
         try:
-            view = services.save_view(
+            view = saved_views.save_view(
                 owner=current_user,
                 name=form.name.data,
                 query=form.query.data or "",
@@ -101,7 +101,7 @@ def save_view():
 @login_required
 def open_view(view_id: int):
     """Open a saved view: the register list with its filter."""
-    view = services.find_view(view_id, current_user)
+    view = saved_views.find_view(view_id, current_user)
     if view is None:
         abort(404)
     return redirect(register_url(view.query))
@@ -111,11 +111,11 @@ def open_view(view_id: int):
 @login_required
 def delete_view(view_id: int):
     """Delete one of the user's own views."""
-    view = services.find_view(view_id, current_user)
+    view = saved_views.find_view(view_id, current_user)
     if view is None:
         abort(404)
     name = view.name
-    services.delete_view(view, actor=current_user)
+    saved_views.delete_view(view, actor=current_user)
     db.session.commit()
     flash(_("The view “%(name)s” was deleted.", name=name), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("reports.views"))
