@@ -122,3 +122,57 @@ def test_long_lists_say_there_is_more(client, login, people, make_item, today):
     section = html.split('id="h-overdue"')[1].split("</section>")[0]
     assert ">20+<" in section and f"overdue=1&amp;responsible={people['alpha'].id}" in section
     assert section.count('class="ref"') == 20
+
+
+def test_start_page_rows_render_as_the_register_table(
+    app, people, make_item, make_topic, make_company, today
+):
+    """The start page's plain rows (services.Row) show what the register's compact table
+    shows of the same items: topics by name, company, network or "not yet decided",
+    assignee, badges, the overdue mark."""
+    import re
+
+    from flask import render_template_string
+
+    from tracker.dashboard import presenters
+    from tracker.items.models import Item, ItemKind, ItemStatus, Priority
+
+    me, alpha = people["me"], people["alpha"]
+    zebra, apfel = make_topic("Zebra"), make_topic("Apfel")
+    company = make_company("Optik <AG> & Co")
+    make_item(
+        title="Laser & Linsen",
+        company=company,
+        topics=[zebra, apfel],
+        priority=Priority.HIGH,
+        confidential=True,
+        responsible_network=alpha,
+        assignee=me,
+        follow_up_date=today - timedelta(days=3),
+        actor=people["admin"],
+    )
+    make_item(title="Ohne Netzwerk", kind=ItemKind.NEED, actor=people["admin"])
+    items = list(db.session.scalars(db.select(Item).order_by(Item.id.desc())))
+    rows = services._items(Item.id.in_([i.id for i in items]))
+    services._with_topics([rows])
+    assert [r.id for r in rows] == [i.id for i in items]
+    assert rows.items[1].topics == ("Apfel", "Zebra")
+    assert items[1].status == ItemStatus.ASSIGNED and rows.items[1].is_overdue(today)
+
+    source = (
+        '{% from "_macros/items.html" import item_table %}'
+        '{% from "dashboard/_macros.html" import row_table %}'
+        "{{ item_table(items, today, compact=true) }}|{{ row_table(rows, today, labels, href) }}"
+    )
+    with app.test_request_context("/"):
+        html = render_template_string(
+            source,
+            items=items,
+            rows=rows,
+            today=today,
+            labels=presenters.row_labels(),
+            href=presenters.item_href_prefix(),
+        )
+    register, start = (re.sub(r"\s+", " ", part).replace("> <", "><") for part in html.split("|"))
+    assert "Laser &amp; Linsen" in start and "Optik &lt;AG&gt; &amp; Co" in start
+    assert start.strip() == register.strip()

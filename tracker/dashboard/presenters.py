@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, url_for
 from markupsafe import Markup
 
 from tracker.dashboard import charts
 from tracker.dashboard.overview import Bucket, NetworkRow
 from tracker.dashboard.periods import Period
 from tracker.i18n import _, format_date
+from tracker.items.models import ItemKind, ItemStatus, Priority
 from tracker.topics.models import Topic
 
 
@@ -24,9 +26,37 @@ class Chart:
     rows: list[list]
 
 
+# The characters werkzeug's url_for leaves unquoted in a query string.
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
 def register_url(**args) -> str:
-    """The register list filtered by ``args`` (empty values left out)."""
-    return url_for("items.index", **{k: v for k, v in args.items() if v not in (None, "")})
+    """The register list filtered by ``args`` (empty values left out), as ``url_for`` builds
+    it; the list's address is looked up once per request (the overview links ~200 figures)."""
+    base = g.get("_register_base")
+    if base is None:
+        base = g._register_base = url_for("items.index")
+    query = urlencode([(k, v) for k, v in args.items() if v not in (None, "")], safe=_QUERY_SAFE)
+    return f"{base}?{query}" if query else base
+
+
+def row_labels() -> dict:
+    """The texts of the start page's item rows, translated once per page, not once per row."""
+    labels: dict = {m: m.label for enum in (ItemKind, ItemStatus, Priority) for m in enum}
+    labels |= {
+        "confidential": _("Confidential"),
+        "undecided": _("not yet decided"),
+        "overdue": _("overdue"),
+    }
+    return labels
+
+
+def item_href_prefix() -> str:
+    """An item's address without its id (``/items/``): built once, not once per row."""
+    sample = url_for("items.detail", item_id=0)
+    if not sample.endswith("/0"):  # the route's shape changed: fail loudly, not silently
+        raise RuntimeError(f"unexpected item address {sample}")
+    return sample[:-1]
 
 
 def network_args(row: NetworkRow) -> dict | None:

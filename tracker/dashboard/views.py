@@ -21,7 +21,13 @@ def index():
 
     def render_lists() -> str:
         lists = services.start_page(current_user, today)
-        return render_template("dashboard/_start.html", today=today, **lists)
+        return render_template(
+            "dashboard/_start.html",
+            today=today,
+            labels=presenters.row_labels(),
+            item_href=presenters.item_href_prefix(),
+            **lists,
+        )
 
     body = caching.fragment("start", (), render_lists)  # per viewer and day, as every fragment
     return render_template("dashboard/index.html", body=body)
@@ -39,6 +45,7 @@ def overview():
             "dashboard/_overview.html",
             today=today,
             charts=presenters.overview_charts(figures),
+            labels=presenters.row_labels(),
             register_url=presenters.register_url,
             network_args=presenters.network_args,
             week_label=presenters.week_label,
