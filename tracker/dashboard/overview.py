@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from tracker.dashboard.periods import Period, local_start, weeks
 from tracker.db import db
@@ -41,22 +41,26 @@ class Bucket:
     args: dict
 
 
-def _age_sums(today: date) -> list:
-    sums = []
+def _age_counts(today: date) -> list[int]:
+    """Open items per age bucket: one count per bucket, each a range of the index on status
+    and creation time (no scan of every open item)."""
+    counts = []
     for _key, first, last in AGE_BUCKETS:
-        conditions = []
+        conditions = [Item.status.in_(OPEN)]
         if first:
             conditions.append(Item.created_at < local_start(today - timedelta(days=first - 1)))
         if last is not None:
             conditions.append(Item.created_at >= local_start(today - timedelta(days=last)))
-        sums.append(func.sum(case((and_(*conditions), 1), else_=0)))
-    return sums
+        counts.append(select(func.count()).select_from(Item).where(*conditions).scalar_subquery())
+    return [n or 0 for n in db.session.execute(select(*counts)).one()]
 
 
 def _open_rows(today: date) -> list:
+    """Open items and overdue ones per responsible network and status (the covering index
+    on status, network and follow-up date answers it)."""
     overdue = func.sum(case((Item.follow_up_date < today, 1), else_=0))
     stmt = (
-        select(Item.responsible_network_id, Item.status, func.count(), overdue, *_age_sums(today))
+        select(Item.responsible_network_id, Item.status, func.count(), overdue)
         .where(Item.status.in_(OPEN))
         .group_by(Item.responsible_network_id, Item.status)
     )
@@ -74,7 +78,7 @@ def _network_rows(rows: list, networks: dict[int, Network]) -> list[NetworkRow]:
     by_id: dict[int | None, NetworkRow] = {
         nid: NetworkRow(n) for nid, n in networks.items() if n.active
     }
-    for network_id, status, count, overdue, *_ages in rows:
+    for network_id, status, count, overdue in rows:
         row = by_id.setdefault(network_id, NetworkRow(networks.get(network_id)))
         row.by_status[ItemStatus(status)] = count
         row.overdue += overdue or 0
@@ -82,8 +86,8 @@ def _network_rows(rows: list, networks: dict[int, Network]) -> list[NetworkRow]:
     return ordered + ([by_id[None]] if None in by_id else [])
 
 
-def _age_buckets(rows: list, today: date) -> list[Bucket]:
-    totals = [sum((r[4 + i] or 0) for r in rows) for i in range(len(AGE_BUCKETS))]
+def _age_buckets(today: date) -> list[Bucket]:
+    totals = _age_counts(today)
     buckets = []
     for (key, first, last), total in zip(AGE_BUCKETS, totals, strict=True):
         args = {"status": "open", "created_to": (today - timedelta(days=first)).isoformat()}
@@ -94,14 +98,15 @@ def _age_buckets(rows: list, today: date) -> list[Bucket]:
 
 
 def _weekly(column, periods: list[Period]) -> list[int]:
-    bucket = case(*[(column < p.end, i) for i, p in enumerate(periods)])
-    stmt = (
-        select(bucket, func.count())
-        .where(column >= periods[0].start, column < periods[-1].end)
-        .group_by(bucket)
-    )
-    counts = dict(db.session.execute(stmt).all())
-    return [counts.get(i, 0) for i in range(len(periods))]
+    """Items per period: one count per period, each a range of ``column``'s index."""
+    counts = [
+        select(func.count())
+        .select_from(Item)
+        .where(column >= p.start, column < p.end)
+        .scalar_subquery()
+        for p in periods
+    ]
+    return [n or 0 for n in db.session.execute(select(*counts)).one()]
 
 
 def weekly_new_closed(today: date) -> list[dict]:
@@ -117,10 +122,15 @@ def weekly_new_closed(today: date) -> list[dict]:
 
 def top_topics(*conditions, limit: int = TOP_TOPICS) -> list[tuple[Topic, int]]:
     """Topics with the most items matching ``conditions``, most first."""
+    # From the matching items to their topics (the primary key of item_topics starts with
+    # the item): grouping by an expression keeps SQLite from walking the topic index instead.
+    topic_id = (item_topics.c.topic_id + 0).label("topic_id")
     counts = (
-        select(item_topics.c.topic_id, func.count().label("n"))
-        .where(item_topics.c.item_id.in_(select(Item.id).where(*conditions)))
-        .group_by(item_topics.c.topic_id)
+        select(topic_id, func.count().label("n"))
+        .select_from(Item)
+        .join(item_topics, item_topics.c.item_id == Item.id)
+        .where(*conditions)
+        .group_by(topic_id)
         .subquery()
     )
     stmt = (
@@ -139,7 +149,7 @@ def overview(today: date) -> dict:
     return {
         "network_rows": _network_rows(rows, _networks()),
         "statuses": OPEN,
-        "ages": _age_buckets(rows, today),
+        "ages": _age_buckets(today),
         "weeks": weekly_new_closed(today),
         "topics_open": top_topics(Item.status.in_(OPEN)),
         "topics_recent": top_topics(Item.created_at >= recent.start),

@@ -189,6 +189,8 @@ class Item(db.Model):
             "created_at",
         ),
         Index("ix_items_closed_at", "closed_at"),
+        # The overview's open items per age bucket: a range per status, read from the index.
+        Index("ix_items_status_created", "status", "created_at"),
         # Covering indexes: the register's count and page of ids, and the start page's lists,
         # read only the index (the visibility rule's columns are in it).
         Index(
