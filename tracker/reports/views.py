@@ -17,10 +17,9 @@ from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from tracker import clock
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.downloads import download
-from tracker.exceptions import ServiceError
-from tracker.forms_support import apply_error
+from tracker.forms_support import attempt
 from tracker.i18n import _, get_locale
 from tracker.items import choices, saved_views
 from tracker.items.forms import ItemFilterForm
@@ -80,20 +79,18 @@ def save_view():
     """Save the register's current filter under a name; errors keep the input."""
     form = SavedViewForm()
     if form.validate_on_submit():
-        try:
-            view = saved_views.save_view(
+        saved = attempt(
+            form,
+            lambda: saved_views.save_view(
                 owner=current_user,
                 name=form.name.data,
                 query=form.query.data or "",
                 shared=form.shared.data,
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The view “%(name)s” was saved.", name=view.name), "success")
-            return redirect(register_url(view.query))
+            ),
+        )
+        if saved.done:
+            flash(_("The view “%(name)s” was saved.", name=saved.value.name), "success")
+            return redirect(register_url(saved.value.query))
     return _views_page(form, 400)
 
 
@@ -115,8 +112,8 @@ def delete_view(view_id: int):
     if view is None:
         abort(404)
     name = view.name
-    saved_views.delete_view(view, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        saved_views.delete_view(view, actor=current_user)
     flash(_("The view “%(name)s” was deleted.", name=name), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("reports.views"))
 
@@ -171,8 +168,8 @@ def calendar():
 def renew_calendar():
     """Create or renew the calendar address; the old one stops working."""
     had_one = current_user.calendar_token is not None
-    services.renew_calendar_token(current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.renew_calendar_token(current_user)
     if had_one:
         flash(_("Your calendar has a new address. The old one no longer works."), "success")
     else:
@@ -184,8 +181,8 @@ def renew_calendar():
 @login_required
 def revoke_calendar():
     """Switch the calendar feed off."""
-    services.revoke_calendar_token(current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.revoke_calendar_token(current_user)
     flash(_("Your calendar address was revoked."), "success")
     return redirect(url_for("reports.calendar"))
 
