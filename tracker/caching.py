@@ -90,10 +90,14 @@ def reads_only() -> bool:
 
 
 def _begun(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
-    """Read the revision first, in the snapshot that the transaction's reads will see."""
-    if transaction.nested:
+    """A request's reading transaction reads the revision first, in the snapshot it sees.
+
+    Units of work, the CLI and jobs render no cached page: they read it only if asked
+    (``data_revision``), and spend no statement on it otherwise.
+    """
+    if transaction.nested or not reads_only():
         return  # a savepoint belongs to its transaction and to its revision
-    if connection.dialect.name == "postgresql" and reads_only():
+    if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     session.info[_REVISION] = _read_revision(connection)
 
