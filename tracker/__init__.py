@@ -142,16 +142,16 @@ def register_blueprints(app: Flask) -> None:
     from tracker import routing
 
     routing.init_app(app)  # before the routes: their <int:...> are then ids
-    from tracker.admin import settings as _settings  # noqa: F401
+    from tracker import settings as _settings  # noqa: F401
     from tracker.admin.views import bp as admin_bp
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.dashboard.views import bp as dashboard_bp
-    from tracker.exports.views import bp as meeting_exports_bp
     from tracker.health import bp as health_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.items.views import bp as items_bp
+    from tracker.meetings.export_views import bp as meeting_exports_bp
     from tracker.meetings.views import bp as meetings_bp
     from tracker.networks.views import bp as networks_bp
     from tracker.privacy.views import bp as privacy_bp
