@@ -32,7 +32,6 @@ UPWARD = {
         "who may see a company is ruled by its items (companies/permissions.py, read by "
         "tracker/search/), and the company pages list items"
     ),
-    ("tracker.networks", "tracker.items"): "the network pages count and list items",
 }
 
 

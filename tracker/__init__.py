@@ -147,13 +147,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.dashboard.network_views import bp as networks_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.health import bp as health_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.items.views import bp as items_bp
     from tracker.meetings.export_views import bp as meeting_exports_bp
     from tracker.meetings.views import bp as meetings_bp
-    from tracker.networks.views import bp as networks_bp
     from tracker.privacy.views import bp as privacy_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.search.views import bp as search_bp

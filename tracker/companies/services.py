@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from tracker import events
+from tracker.addresses import clean_website
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact, company_key, legal_key
 from tracker.companies.permissions import company_visible, contact_visible
@@ -20,28 +19,12 @@ from tracker.items.permissions import visible_clause
 from tracker.versioning import check_version, flush_or_conflict
 
 COMPANY_FIELDS = ("name", "city", "website", "notes")
-SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 CONTACT_FIELDS = ("name", "function", "email", "phone")
 
 
 def _require_editor(actor: User) -> None:
     if not actor.is_authenticated or actor.is_observer:
         raise PermissionDenied(_("Observers cannot change data."))
-
-
-def clean_website(url: str) -> str:
-    """Accept only http and https addresses; add https:// to a bare host name."""
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if not SCHEME.match(url):
-        url = "https://" + url  # a bare host name
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
-        raise ValidationFailed(
-            _("Please give a web address starting with http or https."), field="website"
-        )
-    return url
 
 
 def find_company(name: str, viewer: User | None = None) -> Company | None:

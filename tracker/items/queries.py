@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, asc, case, desc, or_, select
+from sqlalchemy import Select, asc, case, desc, func, or_, select
 
 from tracker import clock
 from tracker.auth.models import User
@@ -252,3 +252,41 @@ def visible_by_reference(reference: str, viewer: User) -> Item | None:
     reference = (reference or "").strip()[:20]
     item = db.session.scalar(select(Item).where(Item.reference == reference)) if reference else None
     return item if item is not None and can_view(viewer, item) else None
+
+
+def open_counts_by_status(network_id: int) -> dict[ItemStatus, int]:
+    """Open items the network is responsible for, counted by status (confidential included)."""
+    rows = db.session.execute(
+        select(Item.status, func.count(Item.id))
+        .where(
+            Item.responsible_network_id == network_id, Item.status.in_(ItemStatus.open_statuses())
+        )
+        .group_by(Item.status)
+    ).all()
+    return {status: count for status, count in rows}
+
+
+def open_counts_by_network() -> dict[int, int]:
+    """Open items per responsible network id (confidential included: figures, not content)."""
+    rows = db.session.execute(
+        select(Item.responsible_network_id, func.count(Item.id))
+        .where(Item.status.in_(ItemStatus.open_statuses()))
+        .group_by(Item.responsible_network_id)
+    ).all()
+    return {network_id: count for network_id, count in rows if network_id is not None}
+
+
+def open_items_of_network(network_id: int, viewer: User, limit: int = 200) -> list[Item]:
+    """The open items a network is responsible for that the viewer may see, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Item)
+            .where(
+                Item.responsible_network_id == network_id,
+                Item.status.in_(ItemStatus.open_statuses()),
+                visible_clause(viewer),
+            )
+            .order_by(Item.follow_up_date.asc(), Item.id.desc())
+            .limit(limit)
+        )
+    )

@@ -6,12 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from tracker.addresses import clean_website
 from tracker.auth.models import User
-from tracker.companies.services import clean_website
 from tracker.db import db
 from tracker.exceptions import PermissionDenied, ValidationFailed
 from tracker.i18n import _
-from tracker.items.models import Item, ItemStatus
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
 
@@ -85,25 +84,3 @@ def save_network(
             setattr(network, field, values[field])
     flush_or_conflict(network, expected_version)
     return network
-
-
-def open_counts_by_status(network: Network) -> dict[ItemStatus, int]:
-    """Open items the network is responsible for, counted by status (confidential included)."""
-    rows = db.session.execute(
-        select(Item.status, func.count(Item.id))
-        .where(
-            Item.responsible_network_id == network.id, Item.status.in_(ItemStatus.open_statuses())
-        )
-        .group_by(Item.status)
-    ).all()
-    return {status: count for status, count in rows}
-
-
-def open_counts_all() -> dict[int, int]:
-    """Open items per responsible network id (confidential included: figures, not content)."""
-    rows = db.session.execute(
-        select(Item.responsible_network_id, func.count(Item.id))
-        .where(Item.status.in_(ItemStatus.open_statuses()))
-        .group_by(Item.responsible_network_id)
-    ).all()
-    return {network_id: count for network_id, count in rows if network_id is not None}

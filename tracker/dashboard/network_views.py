@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker import clock
 from tracker.auth.services import managers_of
 from tracker.db import db
-from tracker.items.models import Item, ItemStatus
-from tracker.items.permissions import visible_clause
-from tracker.networks import services
+from tracker.items import queries
 from tracker.networks.models import Network
+from tracker.networks.services import active_networks
 
 bp = Blueprint("networks", __name__, url_prefix="/networks")
 
@@ -22,9 +20,7 @@ bp = Blueprint("networks", __name__, url_prefix="/networks")
 def index():
     """List the networks in roll-call order."""
     return render_template(
-        "networks/index.html",
-        networks=services.active_networks(),
-        counts=services.open_counts_all(),
+        "networks/index.html", networks=active_networks(), counts=queries.open_counts_by_network()
     )
 
 
@@ -33,21 +29,11 @@ def index():
 def detail(network_id: int):
     """Show a network: managers, open items it is responsible for, and counts."""
     network = db.get_or_404(Network, network_id)
-    items = db.session.scalars(
-        select(Item)
-        .where(
-            Item.responsible_network_id == network.id,
-            Item.status.in_(ItemStatus.open_statuses()),
-            visible_clause(current_user),
-        )
-        .order_by(Item.follow_up_date.asc(), Item.id.desc())
-        .limit(200)
-    ).all()
     return render_template(
         "networks/detail.html",
         network=network,
         managers=managers_of(network.id),
-        items=items,
-        counts=services.open_counts_by_status(network),
+        items=queries.open_items_of_network(network.id, current_user),
+        counts=queries.open_counts_by_status(network.id),
         today=clock.today(),
     )
