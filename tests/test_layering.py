@@ -21,13 +21,6 @@ UPPER_LAYERS = ("views", "services", "forms")
 # registers them where they are) or the rule changes. Take an entry
 # out when its import is gone (test_every_known_upward_import_is_still_there insists).
 UPWARD = {
-    ("tracker.items", "tracker.search"): (
-        "the register's text filter (items/queries.py) uses the search index, which reads "
-        "the items' models and permissions"
-    ),
-    ("tracker.items", "tracker.meetings"): (
-        "items.services.default_follow_up asks meetings.services for the next meeting's date"
-    ),
     ("tracker.companies", "tracker.items"): (
         "who may see a company is ruled by its items (companies/permissions.py, read by "
         "tracker/search/), and the company pages list items"

@@ -7,7 +7,7 @@ from collections import Counter
 from functools import lru_cache
 from os.path import commonprefix
 
-from tracker.search.query import STOPWORDS as LIST_STOPWORDS
+from tracker.words import STOPWORDS as LIST_STOPWORDS
 
 STEM_LENGTH = 6
 TOKEN = re.compile(r"[^\W\d_]+")

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, asc, case, desc, func, or_, select
 
-from tracker import clock
+from tracker import clock, providers
 from tracker.auth.models import User
 from tracker.companies.models import Company, company_key
 from tracker.companies.permissions import company_visible
@@ -23,8 +23,7 @@ from tracker.items.models import (
     item_topics,
 )
 from tracker.items.permissions import can_view, visible_clause
-from tracker.search.query import STOPWORDS
-from tracker.search.services import item_match
+from tracker.words import STOPWORDS
 
 PRIORITY_ORDER = case(
     {p.value: rank for rank, p in enumerate(Priority)}, value=Item.priority, else_=0
@@ -76,7 +75,7 @@ def _status_clause(status: str):
 
 def _text_clause(text: str):
     # The full-text index: word forms are found in title, description, reference and company.
-    return item_match(text)
+    return providers.provided(providers.ITEM_TEXT_MATCH)(text)
 
 
 def _escape_like(text: str) -> str:

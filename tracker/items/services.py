@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracker import clock, events, limits
+from tracker import clock, events, limits, providers
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact
 from tracker.db import db, utcnow
@@ -47,10 +47,8 @@ EDITABLE_FIELDS = (
 
 def default_follow_up(today: date | None = None) -> date:
     """Return the follow-up date an open item gets when none is given: next meeting + 14 days."""
-    from tracker.meetings.services import next_meeting_date  # meetings build on items
-
     today = today or clock.today()
-    base = next_meeting_date(today) or today
+    base = providers.provided(providers.NEXT_MEETING_DATE)(today) or today
     return base + timedelta(days=current_app.config["FOLLOW_UP_DEFAULT_DAYS"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker import caching, clock
+from tracker import caching, clock, providers
 from tracker.db import db
 from tracker.forms_support import attempt, int_arg
 from tracker.i18n import _, _l
@@ -20,7 +20,6 @@ from tracker.items import (
 )
 from tracker.items.forms import ActionForm, CommentForm, HandOffForm, ItemFilterForm, ItemForm
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
-from tracker.search import services as search
 from tracker.submissions import services as submissions
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -54,7 +53,7 @@ def index():
             max_per_page=100,
         )
         page.items = queries.items_by_id(list(page.items))
-        problem = search.query_problem(flt.q)  # the register finds nothing then: say why
+        problem = providers.provided(providers.TEXT_PROBLEM)(flt.q)  # it finds nothing: say why
         if problem:
             form.q.errors = [problem]
         return render_template("items/_register.html", form=form, page=page, flt=flt, today=today)

@@ -23,6 +23,7 @@ from tracker import limits
 from tracker.i18n import _l
 from tracker.search.stemmer import FOLD as _FOLD
 from tracker.search.stemmer import MIN_STEM, stems
+from tracker.words import STOPWORDS
 
 MAX_TERMS = 10  # words and phrases, excluded ones included
 OPERATORS = frozenset(["OR", "ODER"])
@@ -34,72 +35,6 @@ _WORD = re.compile(r"[^\W_]+")
 _UMLAUT_SPELLING = re.compile(r"(?<![aeiouyq])([aou])e")
 _QUOTES = str.maketrans(dict.fromkeys("„“”«»", '"'))  # typographic quotes count as "
 
-# German and English words that say nothing about a concern; shared by search and hints.
-STOPWORDS = frozenset(
-    [
-        "aber",
-        "about",
-        "alle",
-        "als",
-        "am",
-        "an",
-        "and",
-        "auch",
-        "auf",
-        "aus",
-        "bei",
-        "bis",
-        "bitte",
-        "das",
-        "dass",
-        "dem",
-        "den",
-        "der",
-        "des",
-        "die",
-        "ein",
-        "eine",
-        "einem",
-        "einen",
-        "einer",
-        "eines",
-        "es",
-        "for",
-        "from",
-        "für",
-        "hat",
-        "have",
-        "im",
-        "in",
-        "ist",
-        "mit",
-        "nach",
-        "nicht",
-        "noch",
-        "oder",
-        "of",
-        "sich",
-        "sie",
-        "sind",
-        "so",
-        "that",
-        "the",
-        "this",
-        "to",
-        "und",
-        "unter",
-        "vom",
-        "von",
-        "vor",
-        "wie",
-        "wir",
-        "with",
-        "zu",
-        "zum",
-        "zur",
-        "über",
-    ]
-)
 
 
 class QueryError(ValueError):
