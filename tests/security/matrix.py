@@ -336,6 +336,8 @@ MEETINGS = [
 REPORTS = [
     get("reports.register_export", "/reports/register.csv", LOGGED_IN),
     get("reports.register_export", "/reports/register.xlsx", LOGGED_IN),
+    get("reports.register_export", "/reports/register.csv?columns=contact&columns=description",
+        LOGGED_IN),  # fmt: skip
     get("reports.views", "/reports/views", LOGGED_IN),
     post("reports.save_view", "/reports/views", LOGGED_IN, {"name": "Sicht", "query": "q=x"}),
     get("reports.open_view", "/reports/views/{view}", OWN_VIEW),
@@ -347,6 +349,10 @@ REPORTS = [
     get("reports.index", "/reports/?network={network_a}&quarter=2026-Q1", LOGGED_IN),
     get("reports.report_file", "/reports/networks/{network_a}/2026-Q1.xlsx", LOGGED_IN),
     get("reports.report_file", "/reports/networks/{network_a}/2026-Q1.docx", LOGGED_IN),
+    get("reports.index", "/reports/?network=all&quarter=2026-Q1", LOGGED_IN),
+    get("reports.initiative_file", "/reports/initiative/2026-Q1.xlsx", LOGGED_IN),
+    get("reports.initiative_file", "/reports/initiative/2026-Q1.docx", LOGGED_IN),
+    get("reports.initiative_file", "/reports/initiative/2026-Q9.xlsx", MISSING),
     get("reports.calendar", "/reports/calendar", LOGGED_IN),
     post("reports.renew_calendar", "/reports/calendar", LOGGED_IN),
     post("reports.revoke_calendar", "/reports/calendar/revoke", LOGGED_IN),

@@ -1,4 +1,5 @@
-"""A computed network report in the reader's language, ready for the XLSX and DOCX files."""
+"""A computed report (one network's or the initiative's) in the reader's language, ready for
+the page and the XLSX and DOCX files."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from flask import current_app
 from flask_babel import format_decimal
 
 from tracker.i18n import _, format_date, get_locale
-from tracker.reports.figures import NetworkReport, ReportItem
+from tracker.reports.figures import InitiativeReport, NetworkReport, ReportItem
 from tracker.reports.register import local_zone
-from tracker.reports.report_files import Breakdown, Figure, ReportDocument
+from tracker.reports.report_files import Breakdown, Figure, NetworkTable, ReportDocument
 
 DASH = "–"
 
@@ -35,23 +36,70 @@ def _days(label: str, value: float | None) -> Figure:
     return Figure(label, value, _days_text(value), "0.0")
 
 
+def _summary_labels(initiative: bool) -> list[str]:
+    counts = (
+        [
+            _("Items received (all networks)"),
+            _("Items closed (by their responsible network)"),
+            _("Items accepted (by their responsible network)"),
+            _("Received items handed to another network"),
+            _("Share of received items handed to another network"),
+        ]
+        if initiative
+        else [
+            _("Items received (reported by the network)"),
+            _("Items closed (network responsible)"),
+            _("Items accepted (network responsible)"),
+            _("Received items handed to other networks"),
+            _("Share of received items handed to other networks"),
+        ]
+    )
+    return [
+        *counts,
+        _("Median days from creation to acceptance"),
+        _("Median days from creation to closing"),
+    ]
+
+
+def _figures(report: NetworkReport, labels: list[str]) -> list[Figure]:
+    share = report.handed_off_share
+    received, closed, accepted, handed_off, share_label, to_acceptance, to_closing = labels
+    return [
+        _count(received, report.received),
+        _count(closed, report.closed),
+        _count(accepted, report.accepted),
+        _count(handed_off, report.handed_off),
+        Figure(share_label, share, _share_text(share), "0.0%"),
+        _days(to_acceptance, report.median_days_to_acceptance),
+        _days(to_closing, report.median_days_to_closing),
+    ]
+
+
 def summary(report: NetworkReport) -> list[Figure]:
     """The headline figures with their labels, in the order funders read them."""
-    share = report.handed_off_share
-    return [
-        _count(_("Items received (reported by the network)"), report.received),
-        _count(_("Items closed (network responsible)"), report.closed),
-        _count(_("Items accepted (network responsible)"), report.accepted),
-        _count(_("Received items handed to other networks"), report.handed_off),
-        Figure(
-            _("Share of received items handed to other networks"),
-            share,
-            _share_text(share),
-            "0.0%",
-        ),
-        _days(_("Median days from creation to acceptance"), report.median_days_to_acceptance),
-        _days(_("Median days from creation to closing"), report.median_days_to_closing),
+    return _figures(report, _summary_labels(report.network is None))
+
+
+def network_table(initiative: InitiativeReport) -> NetworkTable:
+    """The networks side by side: one row each, the summary's figures as columns, a total."""
+    headers = [
+        _("Received"),
+        _("Closed"),
+        _("Accepted"),
+        _("Handed off"),
+        _("Share handed off"),
+        _("Median days to acceptance"),
+        _("Median days to closing"),
     ]
+    return NetworkTable(
+        heading=_("Networks side by side"),
+        headers=[_("Network"), *headers],
+        rows=[
+            (r.network.short_name, r.network.name, _figures(r, headers))
+            for r in initiative.networks
+        ],
+        total=(_("Total"), "", _figures(initiative.total, headers)),
+    )
 
 
 def item_headers() -> list[str]:
@@ -142,8 +190,9 @@ def breakdowns(report: NetworkReport) -> list[Breakdown]:
 
 def report_document(report: NetworkReport, today: date) -> ReportDocument:
     """Everything the report files show, translated and formatted."""
+    name = report.network.name if report.network else _("all networks")
     return ReportDocument(
-        title=_("Report for funders: %(network)s", network=report.network.name),
+        title=_("Report for funders: %(network)s", network=name),
         period=period_text(report),
         generated=_("Generated on %(date)s", date=format_date(today, "medium")),
         note=_(
@@ -162,3 +211,11 @@ def report_document(report: NetworkReport, today: date) -> ReportDocument:
         item_rows=[item_row(row) for row in report.items],
         docx_item_columns=(0, 1, 3, 5, 8, 13),
     )
+
+
+def initiative_document(initiative: InitiativeReport, today: date) -> ReportDocument:
+    """The initiative's report files: its figures, the networks side by side, the items."""
+    doc = report_document(initiative.total, today)
+    doc.networks = network_table(initiative)
+    doc.networks_sheet = _("Networks")
+    return doc

@@ -1,4 +1,5 @@
-"""The quarterly report per network for funders: the figures and the items behind them."""
+"""The quarterly report for funders, per network or for the whole initiative: the figures
+and the items behind them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tracker.db import db
 from tracker.items.models import Item, ItemKind
 from tracker.items.permissions import can_view
 from tracker.networks.models import Network
+from tracker.networks.services import all_networks
 from tracker.ranges import DATE_MAX, DATE_MIN
 from tracker.reports.register import local_zone, topic_names
 
@@ -115,7 +117,9 @@ class ReportItem:
 
 @dataclass
 class NetworkReport:
-    network: Network
+    """The figures of one network, or of the whole initiative when ``network`` is None."""
+
+    network: Network | None
     quarter: Quarter
     items: list[ReportItem] = field(default_factory=list)
     by_kind: list[Tally] = field(default_factory=list)
@@ -165,29 +169,46 @@ def _within(value: datetime | None, start: datetime, end: datetime) -> bool:
     return value is not None and start <= value < end
 
 
-def _report_item(item: Item, topics: list[str], network_id: int, bounds, user: User) -> ReportItem:
-    received = item.reporting_network_id == network_id and _within(item.created_at, *bounds)
-    responsible = item.responsible_network_id == network_id
+def _report_item(
+    item: Item, topics: list[str], network_id: int | None, bounds, user: User
+) -> ReportItem:
+    """How ``item`` counts for one network, or for the initiative (``network_id`` None).
+
+    For the initiative every network is "ours": an item counts where it counts for its own
+    reporting and responsible networks, so the networks' figures add up to the initiative's.
+    """
+
+    def ours(value: int | None) -> bool:
+        return value is not None if network_id is None else value == network_id
+
+    received = ours(item.reporting_network_id) and _within(item.created_at, *bounds)
+    responsible = ours(item.responsible_network_id)
     return ReportItem(
         item=item,
         topics=topics,
         visible=can_view(user, item),
         received=received,
-        handed_off=received and item.responsible_network_id not in (None, network_id),
+        handed_off=received
+        and item.responsible_network_id not in (None, item.reporting_network_id),
         accepted=responsible and _within(item.accepted_at, *bounds),
         closed=responsible and _within(item.closed_at, *bounds),
     )
 
 
-def _statement(network_id: int, start: datetime, end: datetime):
+def _statement(network_id: int | None, start: datetime, end: datetime):
+    """Items that count for the network (for any network when ``network_id`` is None)."""
+
     def between(column):
         return and_(column >= start, column < end)
 
+    def ours(column):
+        return column.is_not(None) if network_id is None else column == network_id
+
     return select(Item).where(
         or_(
-            and_(Item.reporting_network_id == network_id, between(Item.created_at)),
+            and_(ours(Item.reporting_network_id), between(Item.created_at)),
             and_(
-                Item.responsible_network_id == network_id,
+                ours(Item.responsible_network_id),
                 or_(between(Item.accepted_at), between(Item.closed_at)),
             ),
         )
@@ -208,17 +229,54 @@ def _tallies(report: NetworkReport, no_topic: str) -> None:
     )
 
 
-def network_report(network: Network, quarter: Quarter, user: User, no_topic: str) -> NetworkReport:
-    """Received and closed items, times to acceptance and closing, share handed off."""
-    bounds = quarter.bounds(local_zone())
-    stmt = _statement(network.id, *bounds)
+def _items(network_id: int | None, bounds) -> tuple[list[Item], dict[int, list[str]]]:
+    """The items that count and their topic names, in two queries."""
+    stmt = _statement(network_id, *bounds)
     topics = topic_names(stmt.with_only_columns(Item.id))
     items = db.session.scalars(
         stmt.options(noload(Item.topics)).order_by(Item.created_at, Item.id)
     ).all()
+    return list(items), topics
+
+
+def _report(
+    network: Network | None, quarter: Quarter, items, topics, bounds, user: User, no_topic: str
+) -> NetworkReport:
+    network_id = network.id if network else None
     report = NetworkReport(network=network, quarter=quarter)
-    report.items = [
-        _report_item(item, topics.get(item.id, []), network.id, bounds, user) for item in items
-    ]
+    rows = (_report_item(item, topics.get(item.id, []), network_id, bounds, user) for item in items)
+    report.items = [row for row in rows if row.received or row.accepted or row.closed]
     _tallies(report, no_topic)
     return report
+
+
+def network_report(network: Network, quarter: Quarter, user: User, no_topic: str) -> NetworkReport:
+    """Received and closed items, times to acceptance and closing, share handed off."""
+    bounds = quarter.bounds(local_zone())
+    items, topics = _items(network.id, bounds)
+    return _report(network, quarter, items, topics, bounds, user, no_topic)
+
+
+@dataclass
+class InitiativeReport:
+    """The figures of all networks together, and of each network for the side-by-side table."""
+
+    quarter: Quarter
+    total: NetworkReport
+    networks: list[NetworkReport]
+
+
+def initiative_report(quarter: Quarter, user: User, no_topic: str) -> InitiativeReport:
+    """The whole initiative's figures and every network's, from the same items (3 queries)."""
+    bounds = quarter.bounds(local_zone())
+    items, topics = _items(None, bounds)
+    per_network: dict[int, list[Item]] = {}
+    for item in items:
+        for network_id in {item.reporting_network_id, item.responsible_network_id} - {None}:
+            per_network.setdefault(network_id, []).append(item)
+    networks = [
+        _report(n, quarter, per_network.get(n.id, []), topics, bounds, user, no_topic)
+        for n in all_networks()
+    ]
+    total = _report(None, quarter, items, topics, bounds, user, no_topic)
+    return InitiativeReport(quarter=quarter, total=total, networks=networks)

@@ -1,4 +1,4 @@
-"""Forms of the reports area: saving a register view, picking a network and a quarter."""
+"""Forms of the reports area: saving a register view, picking a network (or all) and a quarter."""
 
 from __future__ import annotations
 
@@ -31,11 +31,19 @@ class SavedViewForm(FlaskForm):
     query = HiddenField()
 
 
+ALL_NETWORKS = "all"
+
+
+def network_choice(value) -> int | str | None:
+    """A network's id, or ``ALL_NETWORKS`` for the whole initiative."""
+    return ALL_NETWORKS if value == ALL_NETWORKS else int_or_none(value)
+
+
 class ReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    network = SelectField(_l("Network"), coerce=int_or_none)
+    network = SelectField(_l("Network"), coerce=network_choice)
     quarter = SelectField(_l("Quarter"))
 
 
@@ -45,11 +53,17 @@ def quarter_label(quarter: Quarter, today: date) -> str:
 
 
 def report_form(args, user: User, today: date) -> ReportForm:
-    """The report picker, read from the URL; the user's network and the last quarter by default."""
+    """The report picker, read from the URL; by default the last quarter, and the user's network
+    or, for users without one (the coordination office, observers), all networks."""
     networks = all_networks()
-    default_network = user.network_id or (networks[0].id if networks else None)
+    default_network = user.network_id or ALL_NETWORKS
     form = ReportForm(args, network=default_network, quarter=str(last_complete_quarter(today)))
-    form.network.choices = options((n.id, f"{n.short_name} – {n.name}") for n in networks)
+    form.network.choices = options(
+        [
+            (ALL_NETWORKS, _("All networks (the whole initiative)")),
+            *((n.id, f"{n.short_name} – {n.name}") for n in networks),
+        ]
+    )
     form.quarter.choices = options(
         (str(q), quarter_label(q, today)) for q in recent_quarters(today)
     )

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, literal, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
 from tracker import clock
 from tracker.auth.models import User
 from tracker.companies.models import Company, Contact
+from tracker.companies.permissions import hidden_contact_ids
 from tracker.db import db
 from tracker.i18n import _
 from tracker.items.models import Item, ItemKind, ItemStatus, Priority, item_topics
 from tracker.items.queries import ItemFilter, filtered_items
 from tracker.networks.models import Network
 from tracker.topics.models import Topic
+
+# Columns a user may add to the export, in the order they are appended.
+EXTRA_COLUMNS = ("description", "resolution_note", "contact")
 
 
 def local_zone() -> ZoneInfo:
@@ -43,9 +48,15 @@ def topic_names(item_ids: Select) -> dict[int, list[str]]:
     return names
 
 
-def register_headers() -> list[str]:
+def chosen_columns(values: Iterable[str]) -> tuple[str, ...]:
+    """The extra columns asked for, in their fixed order; unknown names are left out."""
+    wanted = set(values)
+    return tuple(name for name in EXTRA_COLUMNS if name in wanted)
+
+
+def register_headers(extra: Iterable[str] = ()) -> list[str]:
     """Column titles of the register export, in the user's language."""
-    return [
+    headers = [
         _("Reference"),
         _("Kind"),
         _("Status"),
@@ -62,9 +73,32 @@ def register_headers() -> list[str]:
         _("Updated"),
         _("Confidential"),
     ]
+    added = {
+        "description": [_("Description")],
+        "resolution_note": [_("Resolution note")],
+        "contact": [_("Contact person's e-mail"), _("Contact person's phone")],
+    }
+    return headers + [header for name in extra for header in added[name]]
 
 
-def _columns(stmt: Select) -> Select:
+def _contact_detail(column, user: User):
+    """A contact's e-mail or phone, empty where ``user`` may not see the contact."""
+    return case((Contact.id.in_(hidden_contact_ids(user)), literal("")), else_=column)
+
+
+def _extra_columns(extra: Iterable[str], user: User) -> list:
+    columns = {
+        "description": [Item.description],
+        "resolution_note": [Item.resolution_note],
+        "contact": [
+            _contact_detail(Contact.email, user).label("contact_email"),
+            _contact_detail(Contact.phone, user).label("contact_phone"),
+        ],
+    }
+    return [column for name in extra for column in columns[name]]
+
+
+def _columns(stmt: Select, added: list) -> Select:
     """Only the exported columns: plain rows load many times faster than items."""
     reporting, responsible, assignee = aliased(Network), aliased(Network), aliased(User)
     columns = [
@@ -83,6 +117,7 @@ def _columns(stmt: Select) -> Select:
         Item.created_at,
         Item.updated_at,
         Item.confidential,
+        *added,
     ]
     return (
         stmt.with_only_columns(*columns)
@@ -103,7 +138,7 @@ class _Labels:
         self.yes_no = {True: _("yes"), False: _("no")}
 
 
-def _row(row: Row, topics: list[str], labels: _Labels, zone: ZoneInfo) -> list:
+def _row(row: Row, topics: list[str], labels: _Labels, zone: ZoneInfo, start: int) -> list:
     return [
         row.reference,
         labels.kinds[row.kind],
@@ -120,15 +155,24 @@ def _row(row: Row, topics: list[str], labels: _Labels, zone: ZoneInfo) -> list:
         local_naive(row.created_at, zone),
         local_naive(row.updated_at, zone),
         labels.yes_no[row.confidential],
+        *(value or "" for value in row[start:]),
     ]
 
 
-def register_rows(flt: ItemFilter, user: User, today: date) -> list[list]:
-    """Exactly the rows of the filtered register list, all pages, in two queries."""
+def register_rows(
+    flt: ItemFilter, user: User, today: date, extra: Iterable[str] = ()
+) -> list[list]:
+    """Exactly the rows of the filtered register list, all pages, in two queries.
+
+    ``extra`` adds the columns named in ``EXTRA_COLUMNS``; a contact's e-mail and phone stay
+    empty where the user may not see the contact person.
+    """
     stmt = filtered_items(flt, user, today)
     topics = topic_names(stmt.with_only_columns(Item.id).order_by(None))
     labels, zone = _Labels(), local_zone()
+    added = _extra_columns(extra, user)
+    query = _columns(stmt, added)
+    start = len(query.selected_columns) - len(added)
     return [
-        _row(row, topics.get(row.id, []), labels, zone)
-        for row in db.session.execute(_columns(stmt))
+        _row(row, topics.get(row.id, []), labels, zone, start) for row in db.session.execute(query)
     ]

@@ -16,7 +16,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tracker.characters import xml_safe_data
 from tracker.exports.docx import set_metadata
-from tracker.reports.exports import Formats, save, sheet_title, table_sheet, xlsx_cell
+from tracker.reports.exports import BOLD, Formats, save, sheet_title, table_sheet, xlsx_cell
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,16 @@ class Breakdown:
     rows: list[tuple[str, int, int]]
 
 
+@dataclass(frozen=True)
+class NetworkTable:
+    """The networks side by side: per row a short name, a full name and the figures."""
+
+    heading: str
+    headers: list[str]
+    rows: list[tuple[str, str, list[Figure]]]
+    total: tuple[str, str, list[Figure]]
+
+
 @dataclass
 class ReportDocument:
     """Everything the files show, already in the reader's language."""
@@ -57,11 +67,15 @@ class ReportDocument:
     item_headers: list[str] = field(default_factory=list)
     item_rows: list[list] = field(default_factory=list)
     docx_item_columns: tuple[int, ...] = (0, 1)
+    networks: NetworkTable | None = None  # the initiative's report only
+    networks_sheet: str = ""
 
 
-def _number(sheet: WriteOnlyWorksheet, figure: Figure) -> WriteOnlyCell:
+def _number(sheet: WriteOnlyWorksheet, figure: Figure, bold: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=figure.value)
     cell.number_format = figure.number_format
+    if bold:
+        cell.font = BOLD
     return cell
 
 
@@ -89,10 +103,30 @@ def _figures_sheet(book: Workbook, doc: ReportDocument, formats: Formats) -> Non
     line(doc.note)
 
 
+def _networks_sheet(book: Workbook, table: NetworkTable, title: str, formats: Formats) -> None:
+    sheet = book.create_sheet(title=sheet_title(title))
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 40
+    for column in "CDEFGHI":
+        sheet.column_dimensions[column].width = 14
+    sheet.freeze_panes = "C2"
+    headers = [table.headers[0], "", *table.headers[1:]]
+    sheet.append([xlsx_cell(sheet, h, formats, bold=True) for h in headers])
+    for short_name, name, numbers in table.rows:
+        cells = [xlsx_cell(sheet, short_name, formats), xlsx_cell(sheet, name, formats)]
+        sheet.append(cells + [_number(sheet, figure) for figure in numbers])
+    label, _name, numbers = table.total
+    total = [xlsx_cell(sheet, label, formats, bold=True), None]
+    sheet.append(total + [_number(sheet, figure, bold=True) for figure in numbers])
+
+
 def report_xlsx(doc: ReportDocument, formats: Formats) -> bytes:
-    """One sheet with the figures, one with the items behind them."""
+    """One sheet with the figures, one with the networks side by side (the initiative's
+    report only), one with the items behind them."""
     book = Workbook(write_only=True)
     _figures_sheet(book, doc, formats)
+    if doc.networks is not None:
+        _networks_sheet(book, doc.networks, doc.networks_sheet, formats)
     table_sheet(book, doc.items_sheet, doc.item_headers, doc.item_rows, formats)
     return save(book)
 
@@ -116,6 +150,19 @@ def _table(document: DocxDocument, headers: list[str], rows: list[list[str]]) ->
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def _networks_table(document: DocxDocument, table: NetworkTable) -> None:
+    document.add_heading(table.heading, level=1)
+    rows = [[label, *(f.text for f in numbers)] for label, _name, numbers in table.rows]
+    _table(document, table.headers, rows)
+    total = document.tables[-1].add_row().cells
+    label, _name, numbers = table.total
+    for cell, value in zip(total, [label, *(f.text for f in numbers)], strict=True):
+        run = cell.paragraphs[0].add_run(value)
+        run.bold = True
+        if cell is not total[0]:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
 def _text(value, date_pattern: str) -> str:
     if value is None:
         return ""
@@ -123,7 +170,8 @@ def _text(value, date_pattern: str) -> str:
 
 
 def report_docx(doc: ReportDocument, date_pattern: str) -> bytes:
-    """Title, period, the summary, received and closed by kind and topic, and the items."""
+    """Title, period, the summary (and the networks side by side), received and closed by kind
+    and topic, and the items."""
     doc = xml_safe_data(doc)  # old rows may hold characters that XML forbids
     document = Document()
     set_metadata(document, locale=doc.locale, title=doc.title, author=doc.author)
@@ -133,6 +181,8 @@ def report_docx(doc: ReportDocument, date_pattern: str) -> bytes:
     document.add_paragraph().add_run(doc.generated).italic = True
     document.add_heading(doc.summary_heading, level=1)
     _table(document, [doc.summary_heading, ""], [[f.label, f.text] for f in doc.summary])
+    if doc.networks is not None:
+        _networks_table(document, doc.networks)
     for breakdown in doc.breakdowns:
         document.add_heading(breakdown.heading, level=1)
         rows = [[label, str(received), str(closed)] for label, received, closed in breakdown.rows]

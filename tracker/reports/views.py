@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import (
     Blueprint,
     Response,
@@ -25,7 +27,7 @@ from tracker.items import choices, saved_views
 from tracker.items.forms import ItemFilterForm
 from tracker.networks.models import Network
 from tracker.reports import documents, exports, feeds, figures, register, report_files, services
-from tracker.reports.forms import SavedViewForm, report_form
+from tracker.reports.forms import ALL_NETWORKS, SavedViewForm, report_form
 from tracker.routing import safe_next
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -42,17 +44,28 @@ def _formats() -> exports.Formats:
 @bp.get("/register.<any(csv, xlsx):fmt>")
 @login_required
 def register_export(fmt: str):
-    """Download exactly the filtered register list (all pages) as CSV or XLSX."""
+    """Download exactly the filtered register list (all pages) as CSV or XLSX.
+
+    ``?columns=description&columns=resolution_note&columns=contact`` adds those columns.
+    """
     form = ItemFilterForm(request.args)
     choices.fill_filter_form(form)
     flt = choices.filter_from_form(form, request.args)
     today = clock.today()
-    rows = register.register_rows(flt, current_user, today)
-    headers, name = register.register_headers(), f"{_('Register')}-{today.isoformat()}.{fmt}"
+    extra = register.chosen_columns(request.args.getlist("columns"))
+    rows = register.register_rows(flt, current_user, today, extra)
+    headers = register.register_headers(extra)
+    name = f"{_('Register')}-{today.isoformat()}.{fmt}"
     if fmt == "csv":
         body = exports.table_csv(headers, rows, _formats())
         return download(body, "text/csv; charset=utf-8", name)
     return download(exports.table_xlsx(_("Register"), headers, rows, _formats()), XLSX_TYPE, name)
+
+
+@bp.app_template_global()
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """A filter's parameters, for the hidden fields of a form that sends it on."""
+    return parse_qsl(query)
 
 
 def register_url(query: str) -> str:
@@ -118,24 +131,44 @@ def delete_view(view_id: int):
     return redirect(safe_next(request.form.get("next")) or url_for("reports.views"))
 
 
+def _report_shown(choice: int | str, quarter: figures.Quarter) -> dict:
+    """What the report page shows for one network, or for all of them side by side."""
+    if choice == ALL_NETWORKS:
+        initiative = figures.initiative_report(quarter, current_user, _("(no topic)"))
+        report = initiative.total
+        shown = dict(initiative=initiative, side_by_side=documents.network_table(initiative))
+    else:
+        network = db.get_or_404(Network, choice)
+        report, shown = figures.network_report(network, quarter, current_user, _("(no topic)")), {}
+    summary, breakdowns = documents.summary(report), documents.breakdowns(report)
+    return dict(shown, report=report, summary=summary, breakdowns=breakdowns)
+
+
 @bp.get("/")
 @login_required
 def index():
-    """Pick a network and a quarter, see the funders' figures and download them."""
+    """Pick a network (or all) and a quarter, see the funders' figures and download them."""
     today = clock.today()
     form = report_form(request.args, current_user, today)
     shown = {}
     if form.network.data and form.validate():
-        network = db.get_or_404(Network, form.network.data)
-        quarter = figures.Quarter.parse(form.quarter.data)
-        report = figures.network_report(network, quarter, current_user, _("(no topic)"))
-        shown = dict(
-            report=report,
-            summary=documents.summary(report),
-            breakdowns=documents.breakdowns(report),
-        )
+        shown = _report_shown(form.network.data, figures.Quarter.parse(form.quarter.data))
     status = 400 if form.errors else 200
     return render_template("reports/index.html", form=form, **shown), status
+
+
+def _quarter_or_404(quarter: str) -> figures.Quarter:
+    period = figures.Quarter.parse(quarter)
+    if period is None:
+        abort(404)
+    return period
+
+
+def _report_download(doc: report_files.ReportDocument, stem: str, fmt: str):
+    name = "{}-{}.{}".format(_("Report"), stem, fmt)
+    if fmt == "xlsx":
+        return download(report_files.report_xlsx(doc, _formats()), XLSX_TYPE, name)
+    return download(report_files.report_docx(doc, _formats().date_pattern), DOCX_TYPE, name)
 
 
 @bp.get("/networks/<int:network_id>/<quarter>.<any(xlsx, docx):fmt>")
@@ -143,15 +176,20 @@ def index():
 def report_file(network_id: int, quarter: str, fmt: str):
     """Download a network's quarterly report as XLSX or DOCX."""
     network = db.get_or_404(Network, network_id)
-    period = figures.Quarter.parse(quarter)
-    if period is None:
-        abort(404)
+    period = _quarter_or_404(quarter)
     report = figures.network_report(network, period, current_user, _("(no topic)"))
     doc = documents.report_document(report, clock.today())
-    name = "{}-{}-{}.{}".format(_("Report"), network.short_name, period, fmt)
-    if fmt == "xlsx":
-        return download(report_files.report_xlsx(doc, _formats()), XLSX_TYPE, name)
-    return download(report_files.report_docx(doc, _formats().date_pattern), DOCX_TYPE, name)
+    return _report_download(doc, f"{network.short_name}-{period}", fmt)
+
+
+@bp.get("/initiative/<quarter>.<any(xlsx, docx):fmt>")
+@login_required
+def initiative_file(quarter: str, fmt: str):
+    """Download the initiative's quarterly report, the networks side by side, as XLSX or DOCX."""
+    period = _quarter_or_404(quarter)
+    initiative = figures.initiative_report(period, current_user, _("(no topic)"))
+    doc = documents.initiative_document(initiative, clock.today())
+    return _report_download(doc, f"{_('all-networks')}-{period}", fmt)
 
 
 @bp.get("/calendar")
