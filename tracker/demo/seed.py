@@ -19,7 +19,7 @@ from tracker.auth.services import hash_password
 from tracker.companies.models import Company, Contact
 from tracker.db import db
 from tracker.demo import data, records
-from tracker.demo.bulk import BATCH, insert_rows, sync_sequences
+from tracker.demo.bulk import BATCH, bulk_load, insert_rows, sync_sequences
 from tracker.demo.clock import Clock
 from tracker.demo.items import ItemBuilder, Shares, World, drafts
 from tracker.demo.meetings import seed_meetings
@@ -82,6 +82,11 @@ def seed_demo(options: SeedOptions) -> dict[str, int]:
 
     Return the number of rows per kind of record.
     """
+    with bulk_load():
+        return _seed_demo(options)
+
+
+def _seed_demo(options: SeedOptions) -> dict[str, int]:
     clock = Clock(options.today or app_clock.today(), app_clock.app_zone())
 
     def rng(part: str) -> random.Random:
