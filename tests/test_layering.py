@@ -11,22 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts.dependencies import collect, components, cycles, graph
+from scripts.dependencies import collect, cycles
 
 IMPORTS = collect(Path(__file__).resolve().parent.parent)
 UPPER_LAYERS = ("views", "services", "forms")
-
-# The imports that still go up, each closing a cycle, and why: pages or rules of a lower
-# package that read a higher one. They go when those pages move up (tracker/__init__.py
-# registers them where they are) or the rule changes. Take an entry
-# out when its import is gone (test_every_known_upward_import_is_still_there insists).
-UPWARD = {
-    ("tracker.companies", "tracker.items"): (
-        "who may see a company is ruled by its items (companies/permissions.py, read by "
-        "tracker/search/), and the company pages list items"
-    ),
-}
-
 
 def _layer(module: str) -> str:
     """A module's layer by its name: `tracker.auth.reset_views` is a views module."""
@@ -44,22 +32,8 @@ def _is_lower_layer(module: str) -> bool:
     return module == "tracker.templating" or module.startswith("tracker.exports.")
 
 
-@pytest.mark.xfail(strict=True, reason="the imports in UPWARD still close cycles")
 def test_no_cycles_between_packages():
     assert cycles(IMPORTS) == []
-
-
-def test_no_cycles_but_through_the_known_upward_imports():
-    nodes = graph(IMPORTS)
-    for source, target in UPWARD:
-        nodes[source].discard(target)
-    found = [c for c in components(nodes) if len(c) > 1]
-    assert found == []
-
-
-def test_every_known_upward_import_is_still_there():
-    nodes = graph(IMPORTS)
-    assert [pair for pair in UPWARD if pair[1] not in nodes[pair[0]]] == []
 
 
 @pytest.mark.parametrize("module", sorted({i.source for i in IMPORTS if _is_models(i.source)}))

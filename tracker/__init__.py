@@ -64,6 +64,7 @@ def register_listeners(app: Flask) -> None:
     """Connect the features that listen to domain events (tracker/events.py), and hand the
     rules of higher packages down to the lower ones that use them (tracker/providers.py)."""
     from tracker import providers
+    from tracker.items import company_visibility
     from tracker.meetings import item_changes
     from tracker.meetings.services import next_meeting_date
     from tracker.search.services import item_match, query_problem
@@ -72,6 +73,8 @@ def register_listeners(app: Flask) -> None:
     providers.provide(app, providers.ITEM_TEXT_MATCH, item_match)
     providers.provide(app, providers.TEXT_PROBLEM, query_problem)
     providers.provide(app, providers.NEXT_MEETING_DATE, next_meeting_date)
+    providers.provide(app, providers.HIDDEN_COMPANIES, company_visibility.hidden_company_ids)
+    providers.provide(app, providers.HIDDEN_CONTACTS, company_visibility.hidden_contact_ids)
 
 
 def register_secret_key(app: Flask) -> None:
@@ -153,7 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.auth.views import bp as auth_bp
-    from tracker.companies.views import bp as companies_bp
+    from tracker.dashboard.company_views import bp as companies_bp
     from tracker.dashboard.network_views import bp as networks_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.health import bp as health_bp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tracker import events
 from tracker.addresses import clean_website
@@ -14,8 +14,6 @@ from tracker.companies.permissions import company_visible, contact_visible
 from tracker.db import db
 from tracker.exceptions import PermissionDenied, ValidationFailed
 from tracker.i18n import _
-from tracker.items.models import Item, ItemStatus
-from tracker.items.permissions import visible_clause
 from tracker.versioning import check_version, flush_or_conflict
 
 COMPANY_FIELDS = ("name", "city", "website", "notes")
@@ -140,20 +138,6 @@ def company_list(user: User, text: str = ""):
     return stmt
 
 
-def open_item_counts(company_ids: list[int], user: User) -> dict[int, int]:
-    """Open items per company that ``user`` may see, for one page of the company list."""
-    rows = db.session.execute(
-        select(Item.company_id, func.count(Item.id))
-        .where(
-            Item.company_id.in_(company_ids),
-            Item.status.in_(ItemStatus.open_statuses()),
-            visible_clause(user),
-        )
-        .group_by(Item.company_id)
-    ).all()
-    return dict(rows)
-
-
 def company_contacts(company: Company, user: User) -> list[Contact]:
     """The company's contacts that ``user`` may see, by name."""
     return list(
@@ -161,17 +145,6 @@ def company_contacts(company: Company, user: User) -> list[Contact]:
             select(Contact)
             .where(Contact.company_id == company.id, contact_visible(user))
             .order_by(Contact.name, Contact.id)
-        )
-    )
-
-
-def company_items(company: Company, user: User) -> list[Item]:
-    """All items of the company that ``user`` may see, newest first."""
-    return list(
-        db.session.scalars(
-            select(Item)
-            .where(Item.company_id == company.id, visible_clause(user))
-            .order_by(Item.id.desc())
         )
     )
 

@@ -289,3 +289,28 @@ def open_items_of_network(network_id: int, viewer: User, limit: int = 200) -> li
             .limit(limit)
         )
     )
+
+
+def open_counts_by_company(company_ids: list[int], user: User) -> dict[int, int]:
+    """Open items per company that ``user`` may see, for one page of the company list."""
+    rows = db.session.execute(
+        select(Item.company_id, func.count(Item.id))
+        .where(
+            Item.company_id.in_(company_ids),
+            Item.status.in_(ItemStatus.open_statuses()),
+            visible_clause(user),
+        )
+        .group_by(Item.company_id)
+    ).all()
+    return dict(rows)
+
+
+def company_items(company_id: int, user: User) -> list[Item]:
+    """All items of the company that ``user`` may see, newest first."""
+    return list(
+        db.session.scalars(
+            select(Item)
+            .where(Item.company_id == company_id, visible_clause(user))
+            .order_by(Item.id.desc())
+        )
+    )

@@ -12,6 +12,7 @@ from tracker.companies.permissions import company_or_404, contact_or_404
 from tracker.db import db
 from tracker.forms_support import attempt
 from tracker.i18n import _, _l
+from tracker.items import queries as item_queries
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -27,7 +28,7 @@ def index():
     """List companies with their open items."""
     text = request.args.get("q", "")[:200]
     page = db.paginate(services.company_list(current_user, text), per_page=50, error_out=False)
-    counts = services.open_item_counts([c.id for c in page.items], current_user)
+    counts = item_queries.open_counts_by_company([c.id for c in page.items], current_user)
     return render_template("companies/index.html", page=page, q=text, counts=counts)
 
 
@@ -51,7 +52,7 @@ def _detail_page(company: Company, contact_form: ContactForm) -> str:
     return render_template(
         "companies/detail.html",
         company=company,
-        items=services.company_items(company, current_user),
+        items=item_queries.company_items(company.id, current_user),
         contacts=services.company_contacts(company, current_user),
         contact_form=contact_form,
     )
