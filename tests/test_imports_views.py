@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tracker.db import db
 from tracker.i18n import _, ngettext
+from tracker.imports import jobs
 from tracker.imports.reader import pack
 from tracker.items.models import Item
 
@@ -57,6 +58,17 @@ def _items() -> int:
     return db.session.scalar(select(func.count(Item.id)))
 
 
+def _run(client, form: dict):
+    """Confirm the import: it answers at once with the progress page's address; wait for the
+    import's thread to end and return the result page."""
+    started = client.post("/import/run", data=form)
+    assert started.status_code == 303, started.status_code
+    address = started.headers["Location"]
+    jobs.wait(address.rsplit("/", 1)[1])
+    db.session.rollback()  # the test's own reading transaction ends: it sees the import
+    return client.get(address)
+
+
 def test_upload_shows_the_mapping_with_guesses_and_a_preview(client, admin):
     page = _upload(client, MESSY.read_bytes()).text
     assert '<option selected value="company">' in page.split('id="columns-0"')[1][:2000]
@@ -74,12 +86,12 @@ def test_full_flow_checks_first_then_imports_the_valid_rows(client, admin):
     assert _("row %(row)d = row %(first)d", row=9, first=2) in page  # repeated, imported once
     assert "NetzX" in page.split('id="unknown"')[1]  # the unknown network, with a choice
     assert page.count("<tr><td>8</td><td>") == 2  # status and follow-up date of row 8
-    done = client.post("/import/run", data=form)
+    done = _run(client, form)
     assert done.status_code == 200 and _items() == 6
     assert ngettext("%(num)d item was imported.", "%(num)d items were imported.", 6) in _text(done)
     first = db.session.scalar(select(Item).order_by(Item.id))
     assert f'href="/items/{first.id}"' in done.text
-    again = _text(client.post("/import/run", data=form))
+    again = _text(_run(client, form))
     assert ngettext("%(num)d item was imported.", "%(num)d items were imported.", 0) in again
     assert _items() == 6
 
@@ -143,7 +155,7 @@ def test_forms_need_the_csrf_token(app, client, admin):
 
 
 def test_too_many_rows_for_the_web_point_to_the_command_line(client, admin, monkeypatch):
-    monkeypatch.setattr("tracker.imports.views.WEB_MAX_ROWS", 5)
+    monkeypatch.setitem(client.application.config, "IMPORT_WEB_MAX_ROWS", 5)
     response = _upload(client, MESSY.read_bytes())
     message = "The file has more than %(limit)d rows. Please split it, or import it on the "
     assert response.status_code == 400
@@ -152,7 +164,7 @@ def test_too_many_rows_for_the_web_point_to_the_command_line(client, admin, monk
 
 def test_item_page_names_the_file_and_row_it_was_imported_from(client, admin):
     form = dict(MESSY_MAPPING, payload=pack(MESSY.read_bytes()), network=_network_id("NetzB"))
-    client.post("/import/run", data=dict(form, filename="Register.csv"))
+    _run(client, dict(form, filename="Register.csv"))
     item = db.session.scalar(select(Item).where(Item.import_row == 4))
     page = _text(client.get(f"/items/{item.id}"))
     assert _("imported from %(file)s, row %(row)d", file="Register.csv", row=4) in page

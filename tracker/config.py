@@ -79,6 +79,10 @@ class Config:
     FRAGMENT_CACHE_SECONDS = 60
     FRAGMENT_CACHE_CHARS = 8_000_000
     FOLLOW_UP_DEFAULT_DAYS = 14
+    # The register import (tracker/imports): rows a web upload may have (the command line has
+    # no limit), and rows per batch, each committed in a unit of work of its own.
+    IMPORT_WEB_MAX_ROWS = 10_000
+    IMPORT_CHUNK_ROWS = 500
     # PDFs (tracker/exports/pdf.py): a request ends within PDF_TIMEOUT seconds, of which it
     # waits at most PDF_QUEUE_SECONDS for one of PDF_CONCURRENCY slots (all workers of the
     # host share them; each user has one at a time); a renderer may take PDF_MEMORY_MB.

@@ -49,6 +49,7 @@ OWNER_ONLY = _expect("login", "403", "403", "ok", "404")
 HIDDEN_EDIT = _expect("login", "403", "404", "ok", "ok")
 ADMINS = _expect("login", "403", "403", "403", "ok")
 MISSING = _expect("login", "404", "404", "404", "404")
+ADMIN_MISSING = _expect("login", "403", "403", "403", "404")  # admins' pages: none such
 MISSING_EDIT = _expect("login", "403", "404", "404", "404")
 LOGOUT = _expect("out", "out", "out", "out", "out")
 LOGOUT_ALL = _expect("login", "out", "out", "out", "out")
@@ -214,6 +215,9 @@ ADMIN = [
     post("imports.mapping", "/import/mapping", ADMINS),
     post("imports.check", "/import/check", ADMINS),
     post("imports.run", "/import/run", ADMINS),
+    # A running import is followed by the office only; a token that is not one is not found.
+    get("imports.progress", "/import/run/no-such-import", ADMIN_MISSING),
+    get("imports.progress_status", "/import/run/no-such-import/status", ADMIN_MISSING),
     get("privacy.export_contact", "/privacy/contacts/{contact}.json", ADMINS),
     post("privacy.erase_contact", "/privacy/contacts/{contact}/erase", ADMINS),
 ]

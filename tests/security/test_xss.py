@@ -13,6 +13,7 @@ from tracker.audit import services as audit
 from tracker.auth import services as users
 from tracker.companies import services as companies
 from tracker.db import db
+from tracker.imports import jobs
 from tracker.imports.reader import pack
 from tracker.items import lifecycle, saved_views
 from tracker.items import services as items
@@ -291,7 +292,11 @@ def test_import_pages_show_the_file_as_text(world, client_as):
         "columns-2": "",
         "default_kind": "request",
     }
-    for step in ("/import/mapping", "/import/check", "/import/run"):
+    for step in ("/import/mapping", "/import/check"):
         response = client.post(step, data=form)
         assert response.status_code == 200, (step, response.status_code)
         assert_escaped(response, step)
+    started = client.post("/import/run", data=form)  # the import runs in a thread
+    assert started.status_code == 303, started.status_code
+    jobs.wait(started.headers["Location"].rsplit("/", 1)[1])
+    assert_escaped(client.get(started.headers["Location"]), "/import/run")

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tracker.auth.models import User, UserRole
-from tracker.db import db, unit_of_work
+from tracker.db import db
 from tracker.exceptions import ServiceError
 from tracker.i18n import _
 from tracker.imports import planning, services
@@ -116,9 +116,8 @@ def run_command(
         try:
             if dry_run:
                 plan = planning.plan_import(upload.table, **options)
-            else:
-                with unit_of_work():
-                    plan = services.run_import(upload.table, actor=_actor(email), **options)
+            else:  # in batches, each committed on its own (services.run_import)
+                plan = services.run_import(upload.table, actor=_actor(email), **options)
         except ServiceError as exc:
             raise click.UsageError(exc.message) from exc
         _echo_plan(plan, dry_run)

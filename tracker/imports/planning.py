@@ -75,6 +75,7 @@ class Plan:
     updated: list[Item] = field(default_factory=list)
     choices: Choices = field(default_factory=Choices)
     new_topics: dict[str, Topic] = field(default_factory=dict)  # unknown topics to create
+    failed: bool = False  # a batch of rows failed as a whole: it and the later ones not saved
 
     @property
     def rows_with_problems(self) -> int:

@@ -1,22 +1,26 @@
 """The import of a register file: the dry run's plan carried out through the register's own
-services, each row on its own. Services flush; the caller commits.
+services, each row on its own, in batches of rows that each commit in a unit of work of their
+own, so that other writers get the lock between them. Services flush; the batches commit.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from tracker import clock
 from tracker.auth.models import User
 from tracker.companies import services as companies
 from tracker.companies.models import Company, legal_key
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.exceptions import PermissionDenied, ServiceError
 from tracker.i18n import N_, _
 from tracker.imports import updates
@@ -36,6 +40,9 @@ STATUS_ACTIONS = {
     ItemStatus.DECLINED: "decline",
 }
 FILE_NAME_LENGTH = 200
+CHUNK_ROWS = 500  # rows per unit of work, unless the app's IMPORT_CHUNK_ROWS says otherwise
+# Told after every batch: rows done, rows in all, problems so far.
+Progress = Callable[[int, int, int], None]
 
 
 def run_import(
@@ -47,19 +54,72 @@ def run_import(
     default_kind: ItemKind | None = None,
     choices: Choices | None = None,
     filename: str = "",
+    chunk_rows: int | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
-    """Create an item for every valid new row, update corrected ones; skip the rest."""
+    """Create an item for every valid new row, update corrected ones; skip the rest.
+
+    The rows are carried out ``chunk_rows`` at a time, each batch in its own unit of work
+    (inside an outer one they all join it). A batch that fails as a whole is rolled back
+    and reported on each of its rows; the batches before it stay, the later ones are not
+    run (imported again, the file skips what was saved and imports the rest).
+    """
     if not actor.is_authenticated or not actor.is_admin:
         raise PermissionDenied(_("Only the coordination office imports registers."))
     plan = plan_import(table, mapping, network=network, default_kind=default_kind, choices=choices)
     origin = Origin(filename[:FILE_NAME_LENGTH], actor, items.default_follow_up(), plan)
-    for values in plan.rows:
-        _guarded(plan, values.row, lambda v=values: plan.created.append(origin.create(v)))
-    for update in plan.applied_updates:
-        _guarded(plan, update.row, lambda u=update: plan.updated.append(origin.update(u)))
-    _remember_values(plan)
+    steps = [(v.row, lambda v=v: plan.created.append(origin.create(v))) for v in plan.rows]
+    steps += [
+        (u.row, lambda u=u: plan.updated.append(origin.update(u))) for u in plan.applied_updates
+    ]
+    size = max(1, chunk_rows or current_app.config.get("IMPORT_CHUNK_ROWS") or CHUNK_ROWS)
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False  # the batches' records stay loaded for the next and the report
+    if progress is not None:
+        progress(0, len(steps), plan.rows_with_problems)
+    try:
+        for start in range(0, len(steps), size):
+            if not _run_chunk(plan, steps[start : start + size], steps[start + size :]):
+                break
+            if progress is not None:
+                progress(min(start + size, len(steps)), len(steps), plan.rows_with_problems)
+        if not plan.failed:  # else the database refused a batch: the next run remembers them
+            with unit_of_work():
+                _remember_values(plan)
+    finally:
+        session.expire_on_commit = keep
     plan.problems.sort(key=lambda p: p.row)
     return plan
+
+
+def _run_chunk(plan: Plan, chunk: list, later: list) -> bool:
+    """Carry out one batch of rows in a unit of work; False when it failed as a whole."""
+    created, updated, problems = len(plan.created), len(plan.updated), len(plan.problems)
+    try:
+        with unit_of_work():
+            for row, step in chunk:
+                _guarded(plan, row, step)
+    except Exception:  # noqa: BLE001 - the database refused the batch: report, keep the others
+        logging.getLogger(__name__).exception("import batch from row %d failed", chunk[0][0])
+        del plan.created[created:], plan.updated[updated:], plan.problems[problems:]
+        failed = _("This row was not imported: its batch of rows failed.")
+        plan.problems += [Problem(row, "", failed) for row, _step in chunk]
+        not_run = _("This row was not imported: an earlier batch failed.")
+        plan.problems += [Problem(row, "", not_run) for row, _step in later]
+        plan.failed = True
+        _load_again(plan)
+        return False
+    return True
+
+
+def _load_again(plan: Plan) -> None:
+    """Load the plan's items again, with their companies, after a rollback expired them."""
+    records = plan.created + plan.updated + [item for _row, item in plan.already_imported]
+    ids = [inspect(item).identity[0] for item in records if inspect(item).identity]
+    for start in range(0, len(ids), 1000):
+        chosen = select(Item).where(Item.id.in_(ids[start : start + 1000]))
+        db.session.scalars(chosen.options(selectinload(Item.company))).all()
 
 
 def _guarded(plan: Plan, row: int, step) -> None:
@@ -81,6 +141,7 @@ class Origin:
     follow_up: date | None
     plan: Plan
     registered: dict[str, Company] = field(default_factory=dict)
+    contacts: dict[tuple[int, str], object] = field(default_factory=dict)
 
     def company(self, values: RowValues) -> Company:
         target = target_company(self.plan, values)
@@ -95,7 +156,13 @@ class Origin:
     def contact(self, company: Company, values: RowValues):
         if not values.contact_name:
             return None
-        contact = companies.find_or_create_contact(company, values.contact_name, actor=self.actor)
+        key = (company.id, " ".join(values.contact_name.split()).casefold())
+        contact = self.contacts.get(key)
+        if contact is None or not inspect(contact).persistent:  # none yet, or rolled back
+            contact = companies.find_or_create_contact(
+                company, values.contact_name, actor=self.actor
+            )
+            self.contacts[key] = contact
         extra = {"email": values.contact_email, "phone": values.contact_phone}
         extra = {k: v for k, v in extra.items() if v and v != getattr(contact, k)}
         if extra:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from tracker.db import db
 from tracker.exceptions import ValidationFailed
-from tracker.forms_support import apply_error, attempt
+from tracker.forms_support import apply_error
 from tracker.i18n import _
-from tracker.imports import cli, planning, services
+from tracker.imports import cli, jobs, planning
 from tracker.imports.forms import (
     COMPANY,
     NETWORK_VALUE,
@@ -28,7 +38,11 @@ from tracker.topics import services as topics
 bp = Blueprint("imports", __name__, url_prefix="/import")
 bp.cli.help = "Import a register from CSV or XLSX."
 bp.cli.add_command(cli.run_command)
-WEB_MAX_ROWS = 2000  # more would outlast a request; the command line has no such limit
+
+
+def web_max_rows() -> int:
+    """Rows a web upload may have (IMPORT_WEB_MAX_ROWS); the command line has no limit."""
+    return int(current_app.config["IMPORT_WEB_MAX_ROWS"])
 
 
 @bp.before_request
@@ -101,12 +115,12 @@ def _restart(exc: ReadError):
 
 def _read(data: bytes, filename: str) -> planning.Upload:
     upload = planning.read_upload(data, filename)
-    if len(upload.table.rows) > WEB_MAX_ROWS:
+    if len(upload.table.rows) > web_max_rows():
         raise ReadError(
             _(
                 "The file has more than %(limit)d rows. Please split it, or import it on the "
                 "command line.",
-                limit=WEB_MAX_ROWS,
+                limit=web_max_rows(),
             )
         )
     return upload
@@ -169,7 +183,7 @@ def check():
 
 @bp.post("/run")
 def run():
-    """Import the valid rows of the file and show what was created."""
+    """Start importing the valid rows of the file and answer at once with its progress page."""
     try:
         form, upload = _submitted()
     except ReadError as exc:
@@ -177,8 +191,34 @@ def run():
     if not form.validate_on_submit():
         return _mapping_page(form, upload, 400)
     options = _options(form, upload)
-    saved = attempt(form, lambda: services.run_import(upload.table, actor=current_user, **options))
-    if not saved.done:
+    network = options.pop("network")
+    if network is None:
+        form.network.errors.append(_("Please choose the reporting network."))
         return _mapping_page(form, upload, 400)
-    plan = saved.value
-    return render_template("imports/done.html", form=form, upload=upload, plan=plan)
+    job = jobs.start(
+        upload, actor=current_user, network=network, locale=str(get_locale()), **options
+    )
+    return redirect(url_for("imports.progress", token=job.token), 303)
+
+
+def _job(token: str) -> jobs.Job:
+    job = jobs.find(token, current_user) if len(token) <= 64 else None
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/run/<token>")
+def progress(token: str):
+    """The import's progress bar (reloading itself without JavaScript), then its result."""
+    job = _job(token)
+    form = _mapping_form(formdata=None, filename=job.filename)
+    if job.finished and job.plan is not None:
+        return render_template("imports/done.html", form=form, upload=job.upload, plan=job.plan)
+    return render_template("imports/progress.html", form=form, upload=job.upload, job=job)
+
+
+@bp.get("/run/<token>/status")
+def progress_status(token: str):
+    """How far the import is, for the progress page's script: rows done of all, problems."""
+    return jsonify(_job(token).as_json())
