@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -305,4 +306,20 @@ def pytest_report_header(config):
     ]
 
 
-__all__ = ["PASSWORD", "date"]
+
+
+def lock_is_free(path) -> bool:
+    """Whether another connection could take SQLite's write lock right now."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return False
+    finally:
+        other.close()
+
+
+__all__ = ["PASSWORD", "date", "lock_is_free"]

@@ -1,11 +1,10 @@
 """The database promises of DESIGN.md 8: SQLite settings, migrations equal to the models."""
 
-import sqlite3
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
+from conftest import PASSWORD, lock_is_free  # tests/conftest.py (tests/ is on sys.path)
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -42,38 +41,24 @@ def test_sqlite_pragma_is_set(file_app, pragma, expected):
     assert db.session.execute(text(f"PRAGMA {pragma}")).scalar() == expected
 
 
-def _lock_is_free(path) -> bool:
-    """Whether another connection could take SQLite's write lock right now."""
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError as exc:
-        assert "locked" in str(exc)
-        return False
-    finally:
-        other.close()
-
-
 def test_sqlite_unit_of_work_takes_the_lock_at_begin(file_app):
     _app, path = file_app
     with unit_of_work():
         db.session.execute(text("SELECT 1"))  # only a read: the write lock must be held already
-        assert not _lock_is_free(path)
-    assert _lock_is_free(path)  # committed
+        assert not lock_is_free(path)
+    assert lock_is_free(path)  # committed
 
 
 def test_sqlite_reads_do_not_lock(file_app):
     """Outside a unit of work nothing takes the lock: pages, form checks, the CLI's reads."""
     app, path = file_app
     db.session.execute(text("SELECT 1"))
-    assert _lock_is_free(path)
+    assert lock_is_free(path)
     db.session.rollback()
     with app.test_request_context("/items/1/comments", method="POST"):
         app.preprocess_request()
         db.session.execute(text("SELECT 1"))
-        assert _lock_is_free(path)  # a POST reads without it until its unit of work
+        assert lock_is_free(path)  # a POST reads without it until its unit of work
         db.session.rollback()
 
 

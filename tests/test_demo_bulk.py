@@ -9,7 +9,8 @@ from sqlalchemy import inspect, select, text
 
 from tracker.caching import DataRevision
 from tracker.db import UTCDateTime, db, unit_of_work
-from tracker.demo.bulk import Stems, _sqlite_utc
+from tracker.demo.bulk import _sqlite_utc
+from tracker.demo.bulk_load import Stems
 from tracker.items.models import Activity, Item
 from tracker.search.index import rebuild
 from tracker.search.stemmer import terms

@@ -7,11 +7,9 @@ mail), and counts the write transactions the engine began.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
+from conftest import PASSWORD, lock_is_free  # tests/conftest.py (tests/ is on sys.path)
 from flask_migrate import upgrade
 from sqlalchemy import event
 
@@ -25,19 +23,6 @@ from tracker.db import db
 from tracker.items import services as items
 from tracker.items.models import ItemKind
 from tracker.networks.models import Network
-
-
-def lock_is_free(path) -> bool:
-    """Whether another connection could take SQLite's write lock right now."""
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
 
 
 class Served:
@@ -81,7 +66,9 @@ class Served:
             self.writes.append(statement)
 
     def log_in(self):
-        answer = self.client.post("/login", data={"email": "olga@example.org", "password": PASSWORD})
+        answer = self.client.post(
+            "/login", data={"email": "olga@example.org", "password": PASSWORD}
+        )
         assert answer.status_code == 302
         self.writes.clear()
 
@@ -166,7 +153,14 @@ def test_a_reset_request_sends_its_mail_without_the_lock(tmp_path):
 
 def test_pages_take_no_write_lock(served):
     served.log_in()
-    for page in ("/", "/items/", f"/items/{served.item_id}", "/meetings/", "/companies/", "/meetings/tasks"):
+    for page in (
+        "/",
+        "/items/",
+        f"/items/{served.item_id}",
+        "/meetings/",
+        "/companies/",
+        "/meetings/tasks",
+    ):
         assert served.client.get(page).status_code == 200, page
     assert served.writes == []
 

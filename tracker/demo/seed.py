@@ -19,7 +19,8 @@ from tracker.auth.services import hash_password
 from tracker.companies.models import Company, Contact
 from tracker.db import db
 from tracker.demo import data, records
-from tracker.demo.bulk import BATCH, bulk_load, insert_rows, sync_sequences
+from tracker.demo.bulk import BATCH, insert_rows, sync_sequences
+from tracker.demo.bulk_load import bulk_load
 from tracker.demo.clock import Clock
 from tracker.demo.items import ItemBuilder, Shares, World, drafts
 from tracker.demo.meetings import seed_meetings
