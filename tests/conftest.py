@@ -323,3 +323,32 @@ def lock_is_free(path) -> bool:
 
 
 __all__ = ["PASSWORD", "date", "lock_is_free"]
+
+
+@pytest.fixture
+def mail_server(app):
+    """A running SMTP server the app's mail goes to; ``deliver()`` runs the sender once."""
+    from tests.mail_server import MailServer
+
+    server = MailServer().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def deliver(app):
+    """Run the outbox's sender until nothing is due; return the summed report."""
+    from tracker.mail import sender
+
+    def run():
+        total = sender.Report()
+        while True:
+            report = sender.deliver_due()
+            for name in ("sent", "retried", "failed", "skipped"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.unreachable = total.unreachable or report.unreachable
+            if not report.ids or report.unreachable:
+                return total
+
+    return run

@@ -1,47 +1,35 @@
 """Password rules and the mailed reset link, through a real SMTP server (aiosmtpd)."""
 
-import email
-import email.policy
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.mail_server import text_of
 from tracker.audit.models import AuditEvent
 from tracker.db import db
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message.get_content()))
-        return "250 OK"
-
-
 @pytest.fixture
-def inbox(app):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield handler
-    controller.stop()
+def inbox(mail_server, deliver):
+    """The messages the sender delivered, as (recipients, plain text) pairs."""
+
+    class Inbox:
+        @property
+        def messages(self):
+            deliver()
+            return [
+                (to, text_of(m)) for (_, to), m in zip(mail_server.envelopes, mail_server.messages)
+            ]
+
+    return Inbox()
 
 
 def _ask_for_link(client, address):
-    # The mail leaves once the answer is closed, as a server closes it after sending.
-    client.post("/password/forgot", data={"email": address}).close()
+    client.post("/password/forgot", data={"email": address})
 
 
 def _link(inbox):
-    return re.search(r"http://localhost(/password/reset/\S+)", inbox.messages[-1][1]).group(1)
+    return re.search(r"<http://localhost(/password/reset/[^>\s]+)>", inbox.messages[-1][1]).group(1)
 
 
 def test_reset_link_is_mailed_and_sets_password(client, inbox, make_user):

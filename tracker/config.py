@@ -71,6 +71,21 @@ class Config:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""  # noqa: S105 - empty: no SMTP login
     MAIL_FROM = "bedarfsregister@localhost"
+    MAIL_FROM_NAME = "Bedarfsregister"
+    MAIL_TIMEOUT = 10  # seconds for each SMTP step
+    # The address the app is reached at: links in mails are absolute (no request to ask).
+    BASE_URL = "http://127.0.0.1:5000"
+    # The sender (tracker/mail/sender.py): rows per claim, how long a claim holds, attempts
+    # before a message is marked failed, the first retry's delay (doubling up to the cap).
+    MAIL_BATCH = 100
+    MAIL_CLAIM_SECONDS = 300
+    MAIL_MAX_ATTEMPTS = 10
+    MAIL_RETRY_SECONDS = 30
+    MAIL_RETRY_MAX_SECONDS = 1800
+    MAIL_POLL_SECONDS = 5
+    # The weekly digest: weekday (Monday = 0) and local time in the initiative's zone.
+    DIGEST_WEEKDAY = 0
+    DIGEST_TIME = "07:00"
 
     PRIVACY_ANONYMISE_AFTER_MONTHS = 24
 
@@ -97,6 +112,8 @@ class Config:
 
 class TestingConfig(Config):
     """Fast, isolated settings for the test suite."""
+
+    BASE_URL = "http://localhost"  # the test client's host: links in mails open in it
 
     TESTING = True
     SECRET_KEY = "testing-only-secret"  # noqa: S105

@@ -33,6 +33,7 @@ meeting_closed = _events.signal("meeting-closed")  # following (the next Meeting
 
 # People: sender is the User or the Contact.
 user_changed = _events.signal("user-changed")  # changes: {field: (old, new)}
+password_reset_requested = _events.signal("password-reset-requested")  # sender: the User
 contact_changed = _events.signal("contact-changed")  # erased: bool
 
 # Every event that says an existing item changed (its timeline has a new entry).

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import smtplib
+from flask import flash, redirect, render_template, request, url_for
 
-from flask import (
-    after_this_request,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-
+from tracker import events
 from tracker.audit import services as audit
 from tracker.auth import attempts, passwords, services
 from tracker.auth.forms import ForgotPasswordForm, ResetPasswordForm
@@ -21,8 +12,7 @@ from tracker.auth.views import bp
 from tracker.db import unit_of_work
 from tracker.exceptions import ValidationFailed
 from tracker.forms_support import apply_error
-from tracker.i18n import _, force_locale
-from tracker.mail import send_mail
+from tracker.i18n import _
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -37,11 +27,12 @@ def forgot_password():
     if attempts.resets_used_up(address):
         attempts.audit_refusal("password_reset_refused", email, account)
         return render_template("auth/forgot.html", form=form, locked=True), 429
-    # The same work and the same answer either way: nothing tells who has an account.
-    mail = _reset_mail(account) if account is not None else None
+    # The same answer either way: nothing tells who has an account. The mail is a row of
+    # the outbox (tracker/mail), rendered and sent by the sender, not in this request.
     attempts.note_reset_request(email, address, account)
-    if mail is not None:
-        _send_after_response(*mail)
+    if account is not None:
+        with unit_of_work():
+            events.password_reset_requested.send(account)
     flash(
         _(
             "If the address belongs to an account, a link to set a new password is on its "
@@ -50,31 +41,6 @@ def forgot_password():
         "info",
     )
     return redirect(url_for("auth.login"))
-
-
-def _reset_mail(user) -> tuple[str, str, str]:
-    link = url_for("auth.reset_password", token=passwords.reset_token(user), _external=True)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Set a new password for the needs register")
-        body = render_template("auth/reset_mail.txt", user=user, link=link)
-    return user.email, subject, body
-
-
-def _send_after_response(to: str, subject: str, body: str) -> None:
-    """Send the mail once the answer has left: its time must not tell the account exists."""
-    app = current_app._get_current_object()
-
-    def deliver() -> None:
-        with app.app_context():
-            try:
-                send_mail(to, subject, body)
-            except (OSError, smtplib.SMTPException):
-                app.logger.exception("password reset mail could not be sent")
-
-    @after_this_request
-    def _later(response):
-        response.call_on_close(deliver)
-        return response
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

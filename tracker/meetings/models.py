@@ -239,6 +239,42 @@ class Attendance(db.Model):
     network: Mapped[Network] = relationship(lazy="joined")
 
 
+class AttendanceReply(db.Model):
+    """A network's answer to the agenda mail's "we attend" / "we cannot" link.
+
+    A link is used once (``token_digest``); the latest answer sets the attendance.
+    """
+
+    __tablename__ = "attendance_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"))
+    present: Mapped[bool] = mapped_column()
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    replied_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    network: Mapped[Network] = relationship(lazy="joined")
+
+
+class InformedRecipient(db.Model):
+    """Someone without a login who gets a series' minutes (a steering group, a ministry)."""
+
+    __tablename__ = "informed_recipients"
+    __table_args__ = (UniqueConstraint("series_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), default="", info=limits.typed())
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), info=limits.typed())
+    locale: Mapped[str] = mapped_column(String(8), default="de")
+
+
 class Task(db.Model):
     __tablename__ = "tasks"
 
