@@ -25,16 +25,22 @@ class MailServer:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()
+        self.busy: set[str] = set()  # answered 451 (try again later)
+        self.on_data = None  # called (in the server's thread) before a message is accepted
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
             return "550 5.1.1 No such user here"
+        if address in self.busy:
+            return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.on_data is not None:
+            self.on_data()
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)

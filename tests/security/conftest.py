@@ -34,6 +34,7 @@ from tracker.db import db
 from tracker.items import saved_views
 from tracker.items import services as items
 from tracker.items.models import ItemKind
+from tracker.mail import unsubscribe
 from tracker.meetings import agenda, live
 from tracker.meetings import series as series_services
 from tracker.meetings import services as meetings
@@ -202,6 +203,7 @@ def _ids(people: dict, records: dict, calendar: str) -> dict:
         reference=records["item"].reference,
         secret_reference=records["secret"].reference,
         reset_token=passwords.reset_token(users["observer"]),
+        unsubscribe_token=unsubscribe.token(users["observer"], "commented"),
         calendar_token=calendar,
         series_token=records["series"].feed_token,
     )

@@ -364,6 +364,29 @@ REPORTS = [
     get("reports.calendar_feed", "/reports/calendar/not-a-token.ics", NOWHERE),
 ]
 
-ROWS: list[Row] = [*AUTH, *DASHBOARD, *ITEMS, *COMPANIES, *ADMIN, *MEETINGS, *REPORTS]
+MAIL = [
+    get("mail.outbox", "/admin/mail", ADMINS),
+    get("mail.outbox", "/admin/mail?status=failed", ADMINS),
+    post("mail.resend", "/admin/mail/999999/resend", ADMIN_MISSING),
+    post("mail.resend_failed", "/admin/mail/resend-failed", ADMINS),
+    get("mail.preferences_page", "/account/mail", LOGGED_IN),
+    post("mail.preferences_page", "/account/mail", LOGGED_IN, {"commented": "off"}),
+    # The link in the mail is the authority: no login; a token that is not one is not found.
+    get("mail.unsubscribe_page", "/mail/unsubscribe/{unsubscribe_token}", PUBLIC),
+    post("mail.unsubscribe_page", "/mail/unsubscribe/{unsubscribe_token}", PUBLIC),
+    get("mail.unsubscribe_page", "/mail/unsubscribe/not-a-token", NOWHERE),
+    post("mail.unsubscribe_page", "/mail/unsubscribe/not-a-token", NOWHERE),
+]
+
+ROWS: list[Row] = [
+    *AUTH,
+    *DASHBOARD,
+    *ITEMS,
+    *COMPANIES,
+    *ADMIN,
+    *MEETINGS,
+    *REPORTS,
+    *MAIL,
+]
 
 assert all(set(row.expect) == set(PRINCIPALS) for row in ROWS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+from tracker.forms_support import options
 from tracker.mail.models import Delivery
 from tracker.mail.preferences import TOPICS
 
@@ -21,7 +22,7 @@ class PreferencesForm(FlaskForm):
             labels = Delivery.labels()
             field = RadioField(
                 topic.label,
-                choices=[(d.value, labels[d]) for d in topic.choices],
+                choices=options((d.value, labels[d]) for d in topic.choices),
                 default=chosen[name].value,
             )
             setattr(Form, name, field)

@@ -50,30 +50,40 @@ def _due(now: datetime):
     )
 
 
-def claim(limit: int | None = None) -> list[int]:
-    """Mark up to ``limit`` due messages as this sender's for a lease; return their ids."""
-    config = current_app.config
-    now = utcnow()
+def due_query(limit: int, dialect: str):
+    """The ids of due messages, oldest first; on PostgreSQL skipping rows others have locked."""
     query = (
         select(OutboxMessage.id)
-        .where(_due(now))
+        .where(_due(utcnow()))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit or config["MAIL_BATCH"])
+        .limit(limit)
     )
+    return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
+
+
+def claim(limit: int | None = None) -> list[int]:
+    """Mark up to ``limit`` due messages as this sender's for a lease; return their ids.
+
+    The update checks again that each row is due, so a row another sender claimed in
+    between is not taken twice even where rows cannot be locked.
+    """
+    config = current_app.config
+    now = utcnow()
     with unit_of_work() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.scalars(query))
-        if ids:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))
-                .values(
-                    status=MessageStatus.SENDING,
-                    claimed_until=now + timedelta(seconds=config["MAIL_CLAIM_SECONDS"]),
-                )
+        dialect = session.get_bind().dialect.name
+        ids = list(session.scalars(due_query(limit or config["MAIL_BATCH"], dialect)))
+        if not ids:
+            return []
+        claimed = session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), _due(now))
+            .values(
+                status=MessageStatus.SENDING,
+                claimed_until=now + timedelta(seconds=config["MAIL_CLAIM_SECONDS"]),
             )
-    return ids
+            .returning(OutboxMessage.id)
+        )
+        return sorted(claimed)
 
 
 def deliver_due(limit: int | None = None) -> Report:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from tracker.db import db, unit_of_work, utcnow
 from tracker.extensions import csrf
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.mail import kinds, preferences, unsubscribe
 from tracker.mail.forms import PreferencesForm
 from tracker.mail.models import Delivery, MailBounce, MessageStatus, OutboxMessage
@@ -72,7 +72,10 @@ def resend_failed():
     _admins_only()
     with unit_of_work():
         count = _requeue(OutboxMessage.status == MessageStatus.FAILED)
-    flash(_("%(count)d messages are queued again.", count=count), "success")
+    flash(
+        ngettext("%(num)d message is queued again.", "%(num)d messages are queued again.", count),
+        "success",
+    )
     return redirect(url_for("mail.outbox"))
 
 
