@@ -35,11 +35,18 @@ extract-messages: | $(BIN)/python
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs ".*" -o tracker/translations/messages.pot .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 
-## run: install, migrate, load demo data into an empty database, serve with gunicorn
+# Without a mail server configured, `make run` writes the mail into instance/mail/ as .eml.
+RUN_MAIL := $(if $(TRACKER_MAIL_SERVER),,TRACKER_MAIL_PICKUP_DIR=mail)
+
+## run: install, migrate, load demo data into an empty database, serve with gunicorn and the mail sender
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo ensure
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
+	@echo "$(if $(RUN_MAIL),Mail is written to instance/mail/ (set TRACKER_MAIL_SERVER to send it),Mail goes to $(TRACKER_MAIL_SERVER))"
+	@$(RUN_MAIL) TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) mail deliver & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
+	$(RUN_MAIL) TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## system-deps: Debian packages the browser tests and PDF rendering need (root only)

@@ -18,7 +18,8 @@ def inbox(mail_server, deliver):
         def messages(self):
             deliver()
             return [
-                (to, text_of(m)) for (_, to), m in zip(mail_server.envelopes, mail_server.messages)
+                (to, text_of(m))
+                for (_, to), m in zip(mail_server.envelopes, mail_server.messages, strict=True)
             ]
 
     return Inbox()
@@ -109,3 +110,15 @@ def test_logins_and_failures_are_audited(client, make_user):
     client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
     events = [e.event for e in db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id))]
     assert events[-2:] == ["login_failed", "login"]
+
+
+def test_reset_mail_is_in_the_users_language(client, mail_server, deliver, make_user):
+    german, english = make_user(locale="de"), make_user(locale="en")
+    for user in (german, english):
+        client.post("/password/forgot", data={"email": user.email})
+    deliver()
+    (de,) = mail_server.to(german.email)
+    (en,) = mail_server.to(english.email)
+    assert de["Subject"] == "Neues Passwort für das Bedarfsregister festlegen"
+    assert "öffnen Sie innerhalb einer Stunde diesen Link" in text_of(de)
+    assert "open this link within one hour" in text_of(en)

@@ -73,6 +73,7 @@ class Config:
     MAIL_FROM = "bedarfsregister@localhost"
     MAIL_FROM_NAME = "Bedarfsregister"
     MAIL_TIMEOUT = 10  # seconds for each SMTP step
+    MAIL_PICKUP_DIR = ""  # a folder (in the instance folder) for .eml files instead of SMTP
     # The address the app is reached at: links in mails are absolute (no request to ask).
     BASE_URL = "http://127.0.0.1:5000"
     # The sender (tracker/mail/sender.py): rows per claim, how long a claim holds, attempts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 
 import click
@@ -20,6 +21,8 @@ mail_cli = AppGroup("mail", help="The outbox: deliver it, show it.")
 @click.option("--once", is_flag=True, help="Deliver what is due, run the due jobs, and stop.")
 def deliver(once: bool) -> None:
     """Deliver the outbox until stopped (SIGTERM or Ctrl+C end it after the current mail)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stopping = []
 
     def stop(_signum, _frame):
