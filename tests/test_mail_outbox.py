@@ -279,3 +279,11 @@ def test_a_sender_skips_the_rows_another_one_is_claiming(app, mail_server, datab
         release.set()
         thread.join(10)
     assert len(taken) == 2 and len(mine) == 2 and not set(taken) & set(mine)
+
+
+def test_without_a_server_mail_is_written_into_the_pickup_folder(app, deliver, tmp_path):
+    app.config["MAIL_PICKUP_DIR"] = str(tmp_path / "pickup")
+    _queue(count=2)
+    assert deliver().sent == 2
+    files = sorted((tmp_path / "pickup").glob("*.eml"))
+    assert len(files) == 2 and b"Auto-Submitted: auto-generated" in files[0].read_bytes()
