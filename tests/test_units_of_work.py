@@ -22,6 +22,7 @@ from tracker.config import TestingConfig
 from tracker.db import db
 from tracker.items import services as items
 from tracker.items.models import ItemKind
+from tracker.mail import sender
 from tracker.networks.models import Network
 
 
@@ -134,7 +135,7 @@ class ProbingSink:
         return "250 OK"
 
 
-def test_a_reset_request_sends_its_mail_without_the_lock(tmp_path):
+def test_a_reset_request_queues_its_mail_and_the_sender_sends_it_without_the_lock(tmp_path):
     port = free_port()
     served = Served(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     sink = ProbingSink(served.path)
@@ -142,13 +143,15 @@ def test_a_reset_request_sends_its_mail_without_the_lock(tmp_path):
     controller.start()
     try:
         answer = served.client.post("/password/forgot", data={"email": "olga@example.org"})
-        answer.close()  # the mail leaves once the answer has
+        assert sink.seen == []  # the request only wrote the message into the outbox
+        assert len(served.writes) == 2  # the counted request, then the outbox's row
+        with served.app.app_context():
+            assert sender.deliver_due().sent == 1
     finally:
         controller.stop()
         served.close()
     assert answer.status_code == 302
     assert sink.seen == [(["olga@example.org"], True)]
-    assert len(served.writes) == 1  # the counted request
 
 
 def test_pages_take_no_write_lock(served):
