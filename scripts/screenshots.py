@@ -4,12 +4,12 @@
     .venv/bin/python scripts/screenshots.py --base http://127.0.0.1:5000
 
 It logs in with the demo logins that `make run` prints: a network manager for the everyday
-pages, the coordination office (admin) for the account, users and import pages. The
-office needs a second factor. Against a fresh demo database the script sets up the
-authenticator app at the first login and keeps its key, and the ten recovery codes shown
-then, in --secret-file; later runs compute the code from that key. If the office's factor
-was set up elsewhere, give one of its recovery codes with --admin-recovery-code (it is
-used up).
+pages and the mail settings, the coordination office (admin) for the account, users,
+import and mail outbox pages. The office needs a second factor. Against a fresh demo
+database the script sets up the authenticator app at the first login and keeps its key,
+and the ten recovery codes shown then, in --secret-file; later runs compute the code from
+that key. If the office's factor was set up elsewhere, give one of its recovery codes with
+--admin-recovery-code (it is used up).
 
 The browser is Debian's Chromium through Playwright (never `playwright install`; Playwright
 comes with the test extras, `make install-test`), asking for German, at a 1366x900
@@ -267,6 +267,12 @@ def shoot_minutes(s: Shooter) -> None:
     print("no closed meeting: minutes.png not taken")
 
 
+def shoot_mail_settings(s: Shooter) -> None:
+    """The manager's mail settings: a choice per kind of notification."""
+    s.open("/account/mail")
+    s.save("mail-settings")
+
+
 def shoot_account(s: Shooter) -> None:
     """The account page with its second-factor section."""
     s.open("/account")
@@ -277,6 +283,12 @@ def shoot_users(s: Shooter) -> None:
     """The office's users page."""
     s.open("/admin/users")
     s.save("users")
+
+
+def shoot_mail_outbox(s: Shooter) -> None:
+    """The office's mail outbox: the queue by status, last errors, refused addresses."""
+    s.open("/admin/mail")
+    s.save("mail-outbox", rows="main tr")
 
 
 def shoot_import(s: Shooter) -> None:
@@ -295,11 +307,13 @@ MANAGER_SHOTS: dict[str, Callable[[Shooter], None]] = {
     "clusters": shoot_clusters,
     "search": shoot_search,
     "minutes": shoot_minutes,
+    "mail-settings": shoot_mail_settings,
 }
 ADMIN_SHOTS: dict[str, Callable[[Shooter], None]] = {
     "account": shoot_account,
     "users": shoot_users,
     "import": shoot_import,
+    "mail-outbox": shoot_mail_outbox,
 }
 
 
