@@ -241,6 +241,8 @@ def test_the_office_queues_failed_messages_again(
     answer = client.post(f"/admin/mail/{row.id}/resend")
     assert answer.status_code == 302
     assert deliver().sent == 1 and len(mail_server.messages) == 1
+    db.session.refresh(row)
+    assert row.status == MessageStatus.SENT and row.last_error == ""  # the 550 is over
     assert client.post(f"/admin/mail/{row.id}/resend").status_code == 302  # sent: may go again
     assert client.post("/admin/mail/resend-failed").status_code == 302
 

@@ -195,8 +195,9 @@ def _finish(
             message.last_error = error[:500]
         if subject:
             message.subject = subject[:300]
-        if status == MessageStatus.SENT:
+        if status == MessageStatus.SENT:  # an error of an earlier attempt is over
             message.sent_at, message.message_id = utcnow(), message_id_header[:200]
+            message.last_error = ""
         if bounce:
             _note_bounce(session, message.address, error)
 
