@@ -46,6 +46,32 @@ def test_a_rolled_back_change_does_not_raise_the_revision(app, make_company):
     assert data_revision() == before
 
 
+def test_savepoints_raise_the_revision_once_at_the_commit(app, make_company):
+    companies = [make_company(f"Firma {n} GmbH") for n in range(3)]
+    before = data_revision()
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE data_revision"):
+            statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for n, company in enumerate(companies):  # as an import does, a savepoint per row
+            with db.session.begin_nested():
+                company.name = f"Umbenannt {n} GmbH"
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            companies[0].name = "Verworfen GmbH"
+            db.session.flush()
+            raise RuntimeError("this row fails")
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1 and data_revision() > before
+
+
 def test_start_page_shows_a_new_item_at_once(client, login, make_user, make_item):
     user = make_user()
     login(user)

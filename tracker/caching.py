@@ -105,6 +105,7 @@ def _begun(session: Session, transaction: SessionTransaction, connection: Connec
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the transaction itself, not a flush or savepoint in it
         session.info.pop(_REVISION, None)
+        session.info.pop(_CHANGED, None)  # committed (and raised) or rolled back: gone
 
 
 def mark_changed(session: Session) -> None:
@@ -128,6 +129,8 @@ def _raise_revision(session: Session) -> None:
     restored from a backup or its table emptied: a worker's cache may hold fragments of any
     earlier number.
     """
+    if session.in_nested_transaction():  # a savepoint's release: the commit raises it once
+        return
     session.flush()  # what is pending now marks the session as changed, like earlier flushes
     if not session.info.pop(_CHANGED, False):
         return
@@ -144,17 +147,12 @@ def _raise_revision(session: Session) -> None:
     session.info.pop(_CHANGED, None)  # raising the revision is not a change of its own
 
 
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
-
-
 _LISTENERS = (
     ("after_begin", _begun),
     ("after_transaction_end", _ended),
     ("after_flush", _flushed),
     ("do_orm_execute", _executed),
     ("before_commit", _raise_revision),
-    ("after_rollback", _rolled_back),
 )
 
 
