@@ -11,6 +11,10 @@ add to the transaction (e.g. stamp agenda entries) or queue work for after the c
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from blinker import Namespace
 
 _events = Namespace()
@@ -46,3 +50,24 @@ ITEM_CHANGES = (
     item_commented,
     item_discussed,
 )
+
+
+# A bulk change (an import of a register) sends its events as every change does; the
+# listeners that tell people about changes (mail notifications) stay quiet for it, since a
+# thousand historic items are news to nobody.
+_bulk = contextvars.ContextVar("events_bulk", default=False)
+
+
+@contextmanager
+def in_bulk() -> Iterator[None]:
+    """Mark the events sent inside the block as those of one bulk change."""
+    token = _bulk.set(True)
+    try:
+        yield
+    finally:
+        _bulk.reset(token)
+
+
+def is_bulk() -> bool:
+    """Whether the event being sent belongs to a bulk change (see ``in_bulk``)."""
+    return _bulk.get()

@@ -16,7 +16,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from tracker import clock
+from tracker import clock, events
 from tracker.auth.models import User
 from tracker.companies import services as companies
 from tracker.companies.models import Company, legal_key
@@ -79,11 +79,13 @@ def run_import(
     if progress is not None:
         progress(0, len(steps), plan.rows_with_problems)
     try:
-        for start in range(0, len(steps), size):
-            if not _run_chunk(plan, steps[start : start + size], steps[start + size :]):
-                break
-            if progress is not None:
-                progress(min(start + size, len(steps)), len(steps), plan.rows_with_problems)
+        with events.in_bulk():  # the rows' items are history: nobody is notified of them
+            for start in range(0, len(steps), size):
+                if not _run_chunk(plan, steps[start : start + size], steps[start + size :]):
+                    break
+                if progress is not None:
+                    done = min(start + size, len(steps))
+                    progress(done, len(steps), plan.rows_with_problems)
         if not plan.failed:  # else the database refused a batch: the next run remembers them
             with unit_of_work():
                 _remember_values(plan)
