@@ -227,3 +227,35 @@ def test_no_digest_for_deactivated_users_or_with_the_digest_off(app, make_user, 
     users = {m.user_id for m in _run_at(MONDAY)}
     assert on.id in users and not users & {gone.id, off.id}
     assert db.session.scalar(select(func.count()).select_from(DigestNote)) == 0
+
+
+def test_the_sender_runs_the_digest_job_itself(app, make_user, overdue_of, runner, mail_server):
+    user = make_user(locale="en")
+    with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
+        overdue_of(user)
+    with time_machine.travel(MONDAY, tick=False):
+        result = runner.invoke(args=["mail", "deliver", "--once"])
+    assert result.exit_code == 0, result.output
+    (mail,) = mail_server.to(user.email)
+    assert mail["Subject"] == "Your weekly digest for the week of Mar 2, 2026"
+
+
+def test_a_digest_queued_meanwhile_by_another_sender_is_not_doubled(app, make_user, monkeypatch):
+    first, second = make_user(), make_user()
+    monday = MONDAY.date()
+    with time_machine.travel(MONDAY, tick=False):
+        assert digest.queue_digests(monday) == 2
+        db.session.add(DigestNote(user_id=first.id, topic="assigned", params={"item": 1}))
+        db.session.commit()
+        real = digest.outbox.enqueue
+
+        def unseen(kind, *, dedupe_key, **values):
+            """As a sender that cannot see the other's row yet (PostgreSQL, read committed)."""
+            message = real(kind, **values)
+            message.dedupe_key = dedupe_key
+            return message
+
+        monkeypatch.setattr(digest.outbox, "enqueue", unseen)
+        assert digest.queue_digests(monday) == 0
+    assert sorted(m.user_id for m in _digests()) == [first.id, second.id]
+    assert [n.user_id for n in db.session.scalars(select(DigestNote))] == [first.id]
