@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from tracker.db import db
-from tracker.items.models import ItemKind, ItemStatus
+from tracker.items.models import Item, ItemKind, ItemStatus
 from tracker.reports.figures import Quarter, last_complete_quarter, network_report
 
 Q3 = Quarter(2026, 3)
@@ -163,3 +163,30 @@ def test_report_runs_a_fixed_number_of_queries(client, login, data, make_item, m
         extra.created_at, extra.topics = at(7, 10 + n), [topic]
     db.session.commit()
     assert count_queries() == few
+
+
+def test_imported_items_count_unless_left_out(data, client, login):
+    imported = db.session.scalar(
+        db.select(Item).where(Item.title == "Anliegen vom 01.08.")
+    )  # received by Alpha in Q3, handed to Beta
+    imported.import_key, imported.import_file = "nr:4", "altliste.xlsx"
+    db.session.commit()
+    counted = network_report(data["alpha"], Q3, data["viewer"], "(ohne)")
+    left_out = network_report(data["alpha"], Q3, data["viewer"], "(ohne)", without_imported=True)
+    assert (counted.received, counted.handed_off) == (3, 1)
+    assert (left_out.received, left_out.handed_off) == (2, 0)
+    login(data["viewer"])
+    page = client.get(f"/reports/?network={data['alpha'].id}&quarter=2026-Q3&without_imported=y")
+    assert page.status_code == 200 and "without_imported=y" in page.text
+    assert 'name="without_imported"' in page.text and "checked" in page.text
+
+    def words(answer):
+        document = Document(io.BytesIO(answer.data))
+        cells = (c.text for t in document.tables for row in t.rows for c in row.cells)
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+    alpha = data["alpha"].id
+    left_out_file = words(client.get(f"/reports/networks/{alpha}/2026-Q3.docx?without_imported=y"))
+    assert "Anliegen vom 01.08." not in left_out_file and "Anliegen vom 15.09." in left_out_file
+    assert "Aus einer Registerdatei importierte Anliegen sind nicht enthalten." in left_out_file
+    assert "Anliegen vom 01.08." in words(client.get(f"/reports/networks/{alpha}/2026-Q3.docx"))

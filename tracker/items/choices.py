@@ -11,7 +11,7 @@ from tracker.auth.models import User, UserRole
 from tracker.auth.services import managers_of
 from tracker.db import db
 from tracker.forms_support import int_or_none, options
-from tracker.i18n import _
+from tracker.i18n import _, _l
 from tracker.items.forms import ItemFilterForm, ItemForm, status_filter_choices
 from tracker.items.models import Item, ItemKind, Priority
 from tracker.items.queries import SORTS, ItemFilter
@@ -36,6 +36,10 @@ def _all_managers() -> list[User]:
     )
 
 
+# Where items came from: imported from an office's register, or entered in the app.
+ORIGINS = {"imported": _l("imported only"), "entered": _l("without imported")}
+
+
 def fill_filter_form(form: ItemFilterForm) -> None:
     """Set the list filter's choices."""
     every = _("all")
@@ -46,6 +50,7 @@ def fill_filter_form(form: ItemFilterForm) -> None:
     _set(form.assignee, [(None, every)] + [(u.id, u.name) for u in _all_managers()])
     _set(form.topic, [(None, every)] + [(t.id, t.name) for t in active_topics()])
     _set(form.priority, [("", every), *Priority.choices()])
+    _set(form.origin, [("", every), *ORIGINS.items()])
 
 
 def _valid(field, value):
@@ -68,6 +73,7 @@ def filter_from_form(form: ItemFilterForm, args) -> ItemFilter:
     form.status.data = status
     kind = _valid(form.kind, args.get("kind", ""))
     priority = _valid(form.priority, args.get("priority", ""))
+    origin = _valid(form.origin, args.get("origin", ""))
     return ItemFilter(
         kind=ItemKind(kind) if kind else None,
         status="" if status == "all" else status,
@@ -77,6 +83,7 @@ def filter_from_form(form: ItemFilterForm, args) -> ItemFilter:
         topic_id=_valid(form.topic, int_or_none(args.get("topic"))),
         priority=Priority(priority) if priority else None,
         company_id=int_or_none(args.get("company")),
+        origin=origin or "",
         overdue=args.get("overdue") in ("y", "1", "on", "true"),
         q=(args.get("q") or "")[: limits.SEARCH + 1],  # longer is refused, with the reason
         created_from=_date_arg(args, "created_from"),

@@ -111,6 +111,7 @@ class ItemFilterForm(FlaskForm):
     assignee = SelectField(_l("Assignee"), coerce=int_or_none, validators=[Optional()])
     topic = SelectField(_l("Topic"), coerce=int_or_none, validators=[Optional()])
     priority = SelectField(_l("Priority"), validators=[Optional()])
+    origin = SelectField(_l("Origin"), validators=[Optional()])
     company = HiddenField()
     overdue = BooleanField(_l("Overdue only"))
     sort = HiddenField(default="reference")

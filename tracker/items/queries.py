@@ -53,6 +53,7 @@ class ItemFilter:
     topic_id: int | None = None
     priority: Priority | None = None
     company_id: int | None = None
+    origin: str = ""  # "", "imported" (from a register's file) or "entered" (in the app)
     overdue: bool = False
     q: str = ""
     # Local calendar days (Europe/Berlin), both ends included.
@@ -130,6 +131,9 @@ def filtered_items(
         conditions.append(
             Item.id.in_(select(item_topics.c.item_id).where(item_topics.c.topic_id == flt.topic_id))
         )
+    if flt.origin:
+        imported = Item.import_key.is_not(None)
+        conditions.append(imported if flt.origin == "imported" else ~imported)
     if flt.overdue:
         conditions.append(Item.status.in_(ItemStatus.open_statuses()))
         conditions.append(Item.follow_up_date < today)

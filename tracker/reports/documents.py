@@ -198,6 +198,11 @@ def report_document(report: NetworkReport, today: date) -> ReportDocument:
         note=_(
             "Confidential items count in the figures; their content is listed only for those "
             "who may see it."
+        )
+        + (
+            " " + _("Items imported from a register's file are left out.")
+            if report.without_imported
+            else ""
         ),
         figures_sheet=_("Figures"),
         items_sheet=_("Items"),

@@ -121,6 +121,7 @@ class NetworkReport:
 
     network: Network | None
     quarter: Quarter
+    without_imported: bool = False  # items imported from a register's file left out
     items: list[ReportItem] = field(default_factory=list)
     by_kind: list[Tally] = field(default_factory=list)
     by_topic: list[Tally] = field(default_factory=list)
@@ -195,7 +196,7 @@ def _report_item(
     )
 
 
-def _statement(network_id: int | None, start: datetime, end: datetime):
+def _statement(network_id: int | None, start: datetime, end: datetime, without_imported=False):
     """Items that count for the network (for any network when ``network_id`` is None)."""
 
     def between(column):
@@ -204,7 +205,7 @@ def _statement(network_id: int | None, start: datetime, end: datetime):
     def ours(column):
         return column.is_not(None) if network_id is None else column == network_id
 
-    return select(Item).where(
+    stmt = select(Item).where(
         or_(
             and_(ours(Item.reporting_network_id), between(Item.created_at)),
             and_(
@@ -213,6 +214,7 @@ def _statement(network_id: int | None, start: datetime, end: datetime):
             ),
         )
     )
+    return stmt.where(Item.import_key.is_(None)) if without_imported else stmt
 
 
 def _tallies(report: NetworkReport, no_topic: str) -> None:
@@ -229,9 +231,11 @@ def _tallies(report: NetworkReport, no_topic: str) -> None:
     )
 
 
-def _items(network_id: int | None, bounds) -> tuple[list[Item], dict[int, list[str]]]:
+def _items(
+    network_id: int | None, bounds, without_imported: bool
+) -> tuple[list[Item], dict[int, list[str]]]:
     """The items that count and their topic names, in two queries."""
-    stmt = _statement(network_id, *bounds)
+    stmt = _statement(network_id, *bounds, without_imported)
     topics = topic_names(stmt.with_only_columns(Item.id))
     items = db.session.scalars(
         stmt.options(noload(Item.topics)).order_by(Item.created_at, Item.id)
@@ -240,21 +244,30 @@ def _items(network_id: int | None, bounds) -> tuple[list[Item], dict[int, list[s
 
 
 def _report(
-    network: Network | None, quarter: Quarter, items, topics, bounds, user: User, no_topic: str
+    network: Network | None,
+    quarter: Quarter,
+    items,
+    topics,
+    bounds,
+    user: User,
+    no_topic: str,
+    without_imported: bool = False,
 ) -> NetworkReport:
     network_id = network.id if network else None
-    report = NetworkReport(network=network, quarter=quarter)
+    report = NetworkReport(network=network, quarter=quarter, without_imported=without_imported)
     rows = (_report_item(item, topics.get(item.id, []), network_id, bounds, user) for item in items)
     report.items = [row for row in rows if row.received or row.accepted or row.closed]
     _tallies(report, no_topic)
     return report
 
 
-def network_report(network: Network, quarter: Quarter, user: User, no_topic: str) -> NetworkReport:
+def network_report(
+    network: Network, quarter: Quarter, user: User, no_topic: str, *, without_imported=False
+) -> NetworkReport:
     """Received and closed items, times to acceptance and closing, share handed off."""
     bounds = quarter.bounds(local_zone())
-    items, topics = _items(network.id, bounds)
-    return _report(network, quarter, items, topics, bounds, user, no_topic)
+    items, topics = _items(network.id, bounds, without_imported)
+    return _report(network, quarter, items, topics, bounds, user, no_topic, without_imported)
 
 
 @dataclass
@@ -266,17 +279,17 @@ class InitiativeReport:
     networks: list[NetworkReport]
 
 
-def initiative_report(quarter: Quarter, user: User, no_topic: str) -> InitiativeReport:
+def initiative_report(
+    quarter: Quarter, user: User, no_topic: str, *, without_imported=False
+) -> InitiativeReport:
     """The whole initiative's figures and every network's, from the same items (3 queries)."""
     bounds = quarter.bounds(local_zone())
-    items, topics = _items(None, bounds)
+    items, topics = _items(None, bounds, without_imported)
     per_network: dict[int, list[Item]] = {}
     for item in items:
         for network_id in {item.reporting_network_id, item.responsible_network_id} - {None}:
             per_network.setdefault(network_id, []).append(item)
-    networks = [
-        _report(n, quarter, per_network.get(n.id, []), topics, bounds, user, no_topic)
-        for n in all_networks()
-    ]
-    total = _report(None, quarter, items, topics, bounds, user, no_topic)
+    shown = (topics, bounds, user, no_topic, without_imported)
+    networks = [_report(n, quarter, per_network.get(n.id, []), *shown) for n in all_networks()]
+    total = _report(None, quarter, items, *shown)
     return InitiativeReport(quarter=quarter, total=total, networks=networks)

@@ -45,6 +45,7 @@ class ReportForm(FlaskForm):
 
     network = SelectField(_l("Network"), coerce=network_choice)
     quarter = SelectField(_l("Quarter"))
+    without_imported = BooleanField(_l("Leave out imported items"))
 
 
 def quarter_label(quarter: Quarter, today: date) -> str:

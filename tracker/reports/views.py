@@ -131,15 +131,25 @@ def delete_view(view_id: int):
     return redirect(safe_next(request.form.get("next")) or url_for("reports.views"))
 
 
-def _report_shown(choice: int | str, quarter: figures.Quarter) -> dict:
+def _without_imported() -> bool:
+    """Whether the report leaves out the items imported from a register's file."""
+    return request.args.get("without_imported") in ("y", "1", "on", "true")
+
+
+def _report_shown(choice: int | str, quarter: figures.Quarter, without: bool) -> dict:
     """What the report page shows for one network, or for all of them side by side."""
     if choice == ALL_NETWORKS:
-        initiative = figures.initiative_report(quarter, current_user, _("(no topic)"))
+        initiative = figures.initiative_report(
+            quarter, current_user, _("(no topic)"), without_imported=without
+        )
         report = initiative.total
         shown = dict(initiative=initiative, side_by_side=documents.network_table(initiative))
     else:
         network = db.get_or_404(Network, choice)
-        report, shown = figures.network_report(network, quarter, current_user, _("(no topic)")), {}
+        report = figures.network_report(
+            network, quarter, current_user, _("(no topic)"), without_imported=without
+        )
+        shown = {}
     summary, breakdowns = documents.summary(report), documents.breakdowns(report)
     return dict(shown, report=report, summary=summary, breakdowns=breakdowns)
 
@@ -152,7 +162,8 @@ def index():
     form = report_form(request.args, current_user, today)
     shown = {}
     if form.network.data and form.validate():
-        shown = _report_shown(form.network.data, figures.Quarter.parse(form.quarter.data))
+        quarter = figures.Quarter.parse(form.quarter.data)
+        shown = _report_shown(form.network.data, quarter, bool(form.without_imported.data))
     status = 400 if form.errors else 200
     return render_template("reports/index.html", form=form, **shown), status
 
@@ -177,7 +188,9 @@ def report_file(network_id: int, quarter: str, fmt: str):
     """Download a network's quarterly report as XLSX or DOCX."""
     network = db.get_or_404(Network, network_id)
     period = _quarter_or_404(quarter)
-    report = figures.network_report(network, period, current_user, _("(no topic)"))
+    report = figures.network_report(
+        network, period, current_user, _("(no topic)"), without_imported=_without_imported()
+    )
     doc = documents.report_document(report, clock.today())
     return _report_download(doc, f"{network.short_name}-{period}", fmt)
 
@@ -187,7 +200,9 @@ def report_file(network_id: int, quarter: str, fmt: str):
 def initiative_file(quarter: str, fmt: str):
     """Download the initiative's quarterly report, the networks side by side, as XLSX or DOCX."""
     period = _quarter_or_404(quarter)
-    initiative = figures.initiative_report(period, current_user, _("(no topic)"))
+    initiative = figures.initiative_report(
+        period, current_user, _("(no topic)"), without_imported=_without_imported()
+    )
     doc = documents.initiative_document(initiative, clock.today())
     return _report_download(doc, f"{_('all-networks')}-{period}", fmt)
 
