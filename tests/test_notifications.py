@@ -1,4 +1,4 @@
-"""Issue 16's notifications through the outbox and a real SMTP server (aiosmtpd): who gets
+"""Notifications through the outbox and a real SMTP server (aiosmtpd): who gets
 which mail, what it says, each preference, confidentiality, deactivated users, language."""
 
 from __future__ import annotations

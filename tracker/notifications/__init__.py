@@ -1,4 +1,4 @@
-"""Notifications of issue 16 and the weekly digest, all through the mail outbox.
+"""Notifications and the weekly digest, all through the mail outbox.
 
 Listeners of the domain events (``listeners``) decide who hears of an event; each
 recipient's preference (``tracker.mail.preferences``) decides how: a mail at once, a note
