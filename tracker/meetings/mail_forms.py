@@ -1,0 +1,23 @@
+"""Forms of the meeting mails: the distribution list of a series, answering by link."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from tracker import limits
+from tracker.forms_support import options
+from tracker.i18n import _l
+
+LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+
+
+class InformedRecipientForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=limits.NAME)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=limits.EMAIL)])
+    locale = SelectField(_l("Language of the mails"), choices=options(LANGUAGES), default="de")
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token: sending the agenda, answering an attendance link."""
