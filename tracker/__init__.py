@@ -66,12 +66,13 @@ def register_listeners(app: Flask) -> None:
     rules of higher packages down to the lower ones that use them (tracker/providers.py)."""
     from tracker import notifications, providers
     from tracker.items import company_visibility
-    from tracker.meetings import item_changes
+    from tracker.meetings import item_changes, mails
     from tracker.meetings.services import next_meeting_date
     from tracker.search.services import item_match, query_problem
 
     item_changes.init_app(app)
     notifications.init_app(app)
+    mails.init_app(app)
     providers.provide(app, providers.ITEM_TEXT_MATCH, item_match)
     providers.provide(app, providers.TEXT_PROBLEM, query_problem)
     providers.provide(app, providers.NEXT_MEETING_DATE, next_meeting_date)

@@ -11,7 +11,7 @@ from tracker.exceptions import ConflictError
 from tracker.forms_support import save_form
 from tracker.i18n import _
 from tracker.items import queries as item_queries
-from tracker.meetings import agenda, permissions, queries, services
+from tracker.meetings import agenda, mails, permissions, queries, services
 from tracker.meetings import series as series_services
 from tracker.meetings.forms import (
     AddItemForm,
@@ -60,7 +60,8 @@ def detail(meeting_id: int):
     # Outcomes and buttons depend on the viewer: every fragment's key holds the viewer.
     key = (meeting.id,)
     body = caching.fragment("agenda", key, render_agenda, with_forms=True)
-    return render_template("meetings/detail.html", meeting=meeting, body=body)
+    mailing = mails.panel(meeting, current_user)
+    return render_template("meetings/detail.html", meeting=meeting, body=body, mailing=mailing)
 
 
 def _local(meeting: Meeting):
@@ -213,4 +214,4 @@ def _save_series(form: SeriesForm, series: MeetingSeries | None) -> MeetingSerie
     )
 
 
-from tracker.meetings import live_views, task_views  # noqa: E402,F401  (routes on the same blueprint)
+from tracker.meetings import live_views, mail_views, task_views  # noqa: E402,F401  (routes on the same blueprint)
