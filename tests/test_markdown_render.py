@@ -145,3 +145,9 @@ def test_item_with_ten_thousand_brackets_comment_renders_quickly(make_item, logi
     response = client.get(f"/items/{item.id}")
     assert response.status_code == 200
     assert time.perf_counter() - start < 1
+
+
+def test_a_typed_line_break_stays_a_line_break():
+    html = str(render_markdown("Anruf am Montag\nRückruf am Dienstag\n\nNeuer Absatz"))
+    assert html.startswith("<p>Anruf am Montag<br>") or html.startswith("<p>Anruf am Montag<br />")
+    assert "Rückruf am Dienstag</p>" in html and "<p>Neuer Absatz</p>" in html

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import cmarkgfm
 import nh3
 from babel.dates import format_date as babel_format_date
+from cmarkgfm.cmark import Options
 from flask import Flask, request, url_for
 from markupsafe import Markup, escape
 
@@ -48,7 +49,8 @@ DATETIME_PATTERNS = {"de": "dd.MM.yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
 # left out by cmark (safe mode) and unsafe link targets emptied; nh3 then keeps only
 # MARKDOWN_TAGS. nh3's HTML parser slows down quadratically with nesting depth, so output
 # nested deeper than MAX_DEPTH (only "> > > ..." and the like do that) is shown as text.
-CMARK_OPTIONS = 0
+# A line break people type stays a line break (as in a mail), not a space as in CommonMark.
+CMARK_OPTIONS = Options.CMARK_OPT_HARDBREAKS
 CMARK_EXTENSIONS = ["table"]
 MAX_DEPTH = 64
 # The tags Markdown can nest without bound (quotes, lists, emphasis, links); the others
