@@ -21,7 +21,7 @@ from tests.meeting_mails_world import (
 )
 from tracker.db import db, unit_of_work
 from tracker.mail.models import OutboxMessage
-from tracker.meetings import live, mails
+from tracker.meetings import live, mails, services
 from tracker.meetings.models import InformedRecipient
 
 pytestmark = pytest.mark.time_machine(MOMENT, tick=True)
@@ -62,14 +62,28 @@ def test_office_confirms_who_gets_the_agenda(client, login, world):
     page = client.get(f"/meetings/{world['meeting'].id}/agenda-mail").text
     for person in ("nord", "sued", "observer", "admin"):
         assert world[person].email in page
-    assert "<form" in page and "agenda-mail" in page
-    assert mails.participants(world["meeting"])[0].active
+    assert 'action="/meetings/1/agenda-mail"'.replace("1", str(world["meeting"].id)) in page
+    assert len(mails.participants(world["meeting"])) == 5
+
+
+def test_deactivated_users_and_other_networks_get_no_agenda(world, make_user, make_network):
+    gone = make_user(network=world["north"], email="weg@example.org", active=False)
+    outside = make_user(network=make_network("Fremd"), email="fremd@example.org")
+    services.set_roll_call(world["series"], [world["north"], world["south"]])
+    db.session.commit()
+    addresses = {user.email for user in mails.participants(world["meeting"])}
+    assert gone.email not in addresses and outside.email not in addresses
+    assert {"nord@example.org", "sued@example.org", "obs@example.org"} <= addresses
 
 
 def test_agenda_mail_carries_text_files_and_invitation(client, login, world, mail_server, deliver):
     send_agenda(client, login, world)
     assert deliver().sent == 5  # two admins, the managers of Nord and Süd, Süd's observer
     message = _one(mail_server, "nord@example.org")
+    assert str(message["To"]) == "Nora Nord <nord@example.org>"
+    assert str(message["From"]) == "Bedarfsregister <bedarfsregister@localhost>"
+    assert message["Auto-Submitted"] == "auto-generated" and message["Message-ID"]
+    assert message["List-Unsubscribe"] is None  # part of the meeting, not a notification
     assert "Netzwerkmanager-Runde" in message["Subject"]
     assert message["Subject"].endswith(" 10.12.2026")  # German: the date as Germans write it
     text = text_of(message)
@@ -263,3 +277,19 @@ def test_only_the_office_keeps_the_distribution_list(client, login, world):
     url = f"/meetings/series/{world['series'].id}/informed"
     assert client.get(url).status_code == 403
     assert client.post(url, data={"email": "x@example.org", "locale": "de"}).status_code == 403
+
+
+def test_a_pdf_that_cannot_be_made_leaves_the_word_file(
+    client, login, world, mail_server, deliver, monkeypatch
+):
+    from tracker.exports import pdf
+
+    def fail(*_args, **_kwargs):
+        raise pdf.PdfTimeout("no PDF after 20 s")
+
+    monkeypatch.setattr(pdf, "render", fail)
+    send_agenda(client, login, world)
+    assert deliver().sent == 5
+    message = _one(mail_server, "sued@example.org")
+    assert set(attachments(message)) == {DOCX}
+    assert "the PDF could not be made just now" in text_of(message)
