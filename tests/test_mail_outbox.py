@@ -81,7 +81,7 @@ def test_a_message_is_delivered_once_with_its_headers(app, mail_server, deliver,
     assert report.sent == 1 and deliver().handled == 0
     (message,) = mail_server.messages
     assert message["To"] == f"Anna Ahrens <{user.email}>"
-    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Auto-Submitted"] == "auto-generated" and message["Reply-To"] is None
     assert message["Message-ID"].startswith("<") and message["Date"]
     assert message["List-Unsubscribe"].startswith("<http://localhost/mail/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -289,3 +289,10 @@ def test_without_a_server_mail_is_written_into_the_pickup_folder(app, deliver, t
     assert deliver().sent == 2
     files = sorted((tmp_path / "pickup").glob("*.eml"))
     assert len(files) == 2 and b"Auto-Submitted: auto-generated" in files[0].read_bytes()
+
+
+def test_answers_go_to_the_office_when_it_has_an_address(app, mail_server, deliver):
+    app.config["MAIL_REPLY_TO"] = "office@example.org"
+    _queue(count=1)
+    deliver()
+    assert mail_server.messages[0]["Reply-To"] == "office@example.org"

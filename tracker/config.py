@@ -72,6 +72,7 @@ class Config:
     MAIL_PASSWORD = ""  # noqa: S105 - empty: no SMTP login
     MAIL_FROM = "bedarfsregister@localhost"
     MAIL_FROM_NAME = "Bedarfsregister"
+    MAIL_REPLY_TO = ""  # the coordination office's address, for answers to the mails
     MAIL_TIMEOUT = 10  # seconds for each SMTP step
     MAIL_PICKUP_DIR = ""  # a folder (in the instance folder) for .eml files instead of SMTP
     # The address the app is reached at: links in mails are absolute (no request to ask).

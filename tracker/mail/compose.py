@@ -71,6 +71,8 @@ def message(mail: Mail, *, to: str, name: str = "", unsubscribe: str | None = No
     msg["To"] = Address(name, addr_spec=to) if name else to
     msg["Date"] = format_datetime(utcnow())
     msg["Message-ID"] = make_msgid(domain=domain)
+    if config.get("MAIL_REPLY_TO"):  # answers reach the office, not the sending address
+        msg["Reply-To"] = config["MAIL_REPLY_TO"]
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"  # no out-of-office replies to the sender
     if unsubscribe:
