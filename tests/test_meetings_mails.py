@@ -293,3 +293,26 @@ def test_a_pdf_that_cannot_be_made_leaves_the_word_file(
     message = _one(mail_server, "sued@example.org")
     assert set(attachments(message)) == {DOCX}
     assert "the PDF could not be made just now" in text_of(message)
+
+
+def test_readers_who_see_the_same_agenda_share_one_pdf(
+    client, login, world, mail_server, deliver, monkeypatch
+):
+    from tracker.meetings import mail_content
+
+    mail_content._RENDERED.clear()
+    real, rendered = mail_content.pdf.render, []
+
+    def counted(html, **options):
+        rendered.append(html)
+        return real(html, **options)
+
+    monkeypatch.setattr(mail_content.pdf, "render", counted)
+    send_agenda(client, login, world)
+    assert deliver().sent == 5
+    pdfs = {
+        str(m["To"]): attachments(m)[PDF] for m in mail_server.messages
+    }  # 5 readers: the two admins and Nora see the secret item, Sam and Olga do not
+    assert len(rendered) == len(set(rendered)) < 5
+    assert pdfs["Nora Nord <nord@example.org>"] != pdfs["Olga Obs <obs@example.org>"]
+    assert SECRET not in pdf_text(pdfs["Olga Obs <obs@example.org>"])

@@ -5,15 +5,19 @@ for that recipient: what they may not see (a confidential item) is a placeholder
 text and in the attached PDF and Word files alike. Informed recipients have no login;
 they read as an outsider (no network, no rights): no confidential content at all. The
 PDF takes one of the PDF slots and is bounded in time and memory like a download; one
-that cannot be made leaves the mail with the Word file, and says so.
+that cannot be made leaves the mail with the Word file, and says so. Readers who see the
+same document (most see the same items) share one rendering: the sender keeps the last few
+files by the digest of the document's HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from pathlib import Path
 
+from cachetools import LRUCache
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -32,6 +36,8 @@ from tracker.meetings.models import InformedRecipient, Meeting, Task
 from tracker.networks.models import Network
 
 log = logging.getLogger(__name__)
+# The files of the documents rendered last, by the digest of their HTML (in this process).
+_RENDERED: LRUCache = LRUCache(maxsize=8)
 
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,10 +49,9 @@ def outsider(name: str = "") -> User:
     return User(name=name, role=UserRole.OBSERVER, network_id=None, active=True)
 
 
-def _pdf(doc: MeetingDocument) -> bytes | None:
+def _pdf(html: str, doc: MeetingDocument) -> bytes | None:
     config = current_app.config
     timeout = float(config["PDF_TIMEOUT"])
-    html = render_template("exports/meeting.html", doc=doc)
     try:
         with pdf_slots.render_slot(
             Path(current_app.instance_path, "pdf-locks"),
@@ -66,13 +71,19 @@ def _pdf(doc: MeetingDocument) -> bytes | None:
 
 
 def _files(doc: MeetingDocument) -> list[compose.Attachment]:
+    html = render_template("exports/meeting.html", doc=doc)
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    if key in _RENDERED:
+        return list(_RENDERED[key])
     stem = doc.filename_stem
     files = []
-    body = _pdf(doc)
+    body = _pdf(html, doc)
     if body is not None:
         files.append(compose.Attachment(f"{stem}.pdf", PDF_TYPE, body))
     author = current_app.config["ORGANISATION_NAME"]
     files.append(compose.Attachment(f"{stem}.docx", DOCX_TYPE, docx.render(doc, author=author)))
+    if body is not None:  # without its PDF the next reader's mail tries again
+        _RENDERED[key] = tuple(files)
     return files
 
 
