@@ -150,11 +150,11 @@ def test_digest_lists_the_week_for_its_reader(
     with time_machine.travel(MONDAY, tick=False):
         digest.run_job()
         deliver()
-    (mail,) = [m for m in mail_server.to(b1.email) if "digest" in m["Subject"]]
+    (mail,) = [m for m in mail_server.to(b1.email) if "Wochenübersicht" in m["Subject"]]
     text = text_of(mail)
     assert mail["List-Unsubscribe"] and mail["Auto-Submitted"] == "auto-generated"
     assert (
-        f"{late.reference} Späte *Sache* – follow-up 20.02.2026 <http://localhost/items/{late.id}>"
+        f"{late.reference} Späte *Sache* – Wiedervorlage 20.02.2026 <http://localhost/items/{late.id}>"
         in text
     )
     assert f"{soon.reference} Bald fällig" in text and "Nächste Woche" not in text

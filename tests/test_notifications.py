@@ -201,7 +201,7 @@ def test_task_owner_is_told_but_not_who_gave_it_themselves(world, mail_server, d
     deliver()
     assert _mails(mail_server, world.b2) == []
     (mail,) = _mails(mail_server, world.b1)
-    assert mail["Subject"] == "A new task for you: Angebot *schreiben*"
+    assert mail["Subject"] == "Eine neue Aufgabe für Sie: Angebot *schreiben*"  # Bernd reads German
     assert "<http://localhost/meetings/tasks>" in text_of(mail) and "01.12.2026" in text_of(mail)
     assert mail["List-Unsubscribe"] and task.id
 
