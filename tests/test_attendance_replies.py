@@ -155,6 +155,16 @@ def test_a_deactivated_recipients_link_no_longer_works(client, world, links):
     assert _replies() == 0
 
 
+def test_a_manager_made_observer_no_longer_answers_for_the_network(client, world, links):
+    from tracker.auth.models import UserRole
+
+    with unit_of_work():
+        world["nord"].role = UserRole.OBSERVER
+    assert client.get(links["absent"]).status_code == 410
+    assert client.post(links["absent"]).status_code == 410
+    assert _replies() == 0 and _presence(world)["Nord"] is True
+
+
 def test_the_reply_records_who_answered_when_logged_in(client, login, world, links):
     login(world["nord"])
     client.post(links["present"])

@@ -113,7 +113,12 @@ def read(value: str) -> Answer:
         raise LinkRefused(_("This link is not valid. Please use the link from the mail."), 404)
     if not meeting.is_open or utcnow() >= meeting_end(meeting):
         raise LinkRefused(_("This meeting is over: its attendance links have expired."), 410)
-    if recipient is None or not recipient.active or recipient.network_id != network.id:
+    if (
+        recipient is None
+        or not recipient.active
+        or not recipient.is_manager  # made an observer since: no longer answers for it
+        or recipient.network_id != network.id
+    ):
         raise LinkRefused(_("This link is no longer valid."), 410)
     return Answer(meeting, network, bool(data["p"]), recipient, digest(value))
 
