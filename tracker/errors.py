@@ -25,7 +25,51 @@ def wants_json() -> bool:
     )
 
 
+PROBLEM_JSON = "application/problem+json"
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str = "", *, errors=None, headers=None, **extra):
+    """An error of the API as ``application/problem+json`` (RFC 9457)."""
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    response.headers.update(headers or {})
+    return response
+
+
+def field_errors(messages) -> list[dict]:
+    """webargs' nested messages as a flat list: ``[{"field": "title", "message": "..."}]``."""
+    found = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, [*path, str(key)])
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            found.extend({"field": ".".join(path), "message": text} for text in value)
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, [*path, str(index)])
+        else:
+            found.append({"field": ".".join(path), "message": str(value)})
+
+    walk(messages, [])
+    return found
+
+
 def _answer(status: int, title: str, message: str, error_id: str | None = None):
+    if is_api():
+        return problem(status, title, message, **({"id": error_id} if error_id else {}))
     if wants_json():
         body = {"error": {"status": status, "title": title, "message": message}}
         if error_id:
@@ -51,6 +95,12 @@ def _texts() -> dict[int, tuple[str, str]]:
 def handle_http(exc: HTTPException):
     code = exc.code or 500
     title, message = _texts().get(code, (exc.name, exc.description or ""))
+    data = getattr(exc, "data", None) or {}  # webargs: the fields that failed, and why
+    if is_api() and data.get("messages"):
+        # webargs nests the messages under the request part ("json", "query")
+        messages = data["messages"]
+        errors = field_errors(next(iter(messages.values())) if len(messages) == 1 else messages)
+        return problem(422, _("Invalid input"), _("Please check the marked fields."), errors=errors)
     return _answer(code, title, message)
 
 
@@ -58,6 +108,10 @@ def handle_service(exc: ServiceError):
     db.session.rollback()
     if isinstance(exc, NotFound):  # a hidden record looks exactly like a missing one
         return _answer(404, *_texts()[404])
+    if is_api():
+        field = getattr(exc, "field", None)
+        errors = [{"field": field, "message": exc.message}] if field else None
+        return problem(exc.status_code, _("Not possible"), exc.message, errors=errors)
     return _answer(exc.status_code, _("Not possible"), exc.message)
 
 

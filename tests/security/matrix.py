@@ -343,8 +343,9 @@ MEETINGS = [
     get("meeting_exports.document", "/meetings/999999/agenda.md", MISSING),
     get("meeting_exports.invitation", "/meetings/{meeting}/invitation.ics", LOGGED_IN),
     get("meeting_exports.series_feed", "/meetings/series/{series}/feed.ics", LOGGED_IN),
-    get("meeting_exports.series_subscribed_feed", "/meetings/series/feed/{series_token}.ics",
-        PUBLIC),  # fmt: skip
+    get(
+        "meeting_exports.series_subscribed_feed", "/meetings/series/feed/{series_token}.ics", PUBLIC
+    ),  # fmt: skip
     get("meeting_exports.series_subscribed_feed", "/meetings/series/feed/not-a-token.ics", NOWHERE),
     get("meeting_exports.series_subscription", "/meetings/series/{series}/subscription", LOGGED_IN),
     post("meeting_exports.series_subscription", "/meetings/series/{series}/subscription", ADMINS),
@@ -353,8 +354,11 @@ MEETINGS = [
 REPORTS = [
     get("reports.register_export", "/reports/register.csv", LOGGED_IN),
     get("reports.register_export", "/reports/register.xlsx", LOGGED_IN),
-    get("reports.register_export", "/reports/register.csv?columns=contact&columns=description",
-        LOGGED_IN),  # fmt: skip
+    get(
+        "reports.register_export",
+        "/reports/register.csv?columns=contact&columns=description",
+        LOGGED_IN,
+    ),  # fmt: skip
     get("reports.views", "/reports/views", LOGGED_IN),
     post("reports.save_view", "/reports/views", LOGGED_IN, {"name": "Sicht", "query": "q=x"}),
     get("reports.open_view", "/reports/views/{view}", OWN_VIEW),
@@ -391,6 +395,21 @@ MAIL = [
     post("mail.unsubscribe_page", "/mail/unsubscribe/not-a-token", NOWHERE),
 ]
 
+# The API takes personal tokens only: a session cookie opens none of it, for anyone
+# (tests/test_api_tokens.py asks with each kind of user's token).
+TOKEN_ONLY = _expect("401", "401", "401", "401", "401")
+API = [
+    get("api-docs.openapi_json", "/api/v1/openapi.json", PUBLIC),
+    get("api_items.list_items", "/api/v1/items", TOKEN_ONLY),
+    get("api_items.get_item", "/api/v1/items/{reference}", TOKEN_ONLY),
+    get("api_items.get_item", "/api/v1/items/{secret_reference}", TOKEN_ONLY),
+    get("api_tokens.own_tokens", "/account/tokens", LOGGED_IN),
+    post("api_tokens.own_tokens", "/account/tokens", LOGGED_IN, {"name": ""}),
+    post("api_tokens.revoke_own", "/account/tokens/999999/revoke", MISSING),
+    get("api_tokens.all_tokens", "/admin/tokens", ADMINS),
+    post("api_tokens.revoke_any", "/admin/tokens/999999/revoke", ADMIN_MISSING),
+]
+
 ROWS: list[Row] = [
     *AUTH,
     *DASHBOARD,
@@ -400,6 +419,7 @@ ROWS: list[Row] = [
     *MEETINGS,
     *REPORTS,
     *MAIL,
+    *API,
 ]
 
 assert all(set(row.expect) == set(PRINCIPALS) for row in ROWS)

@@ -10,7 +10,7 @@ from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
 
 from tracker import create_app
 from tracker.config import TestingConfig
-from tracker.db import db
+from tracker.db import db, unit_of_work
 
 TRACE = re.compile(r"Traceback|File \"|werkzeug\.|sqlalchemy\.|\.py\b", re.IGNORECASE)
 BIG = b"x" * (20 * 1024 * 1024)
@@ -61,13 +61,9 @@ def test_internal_error_page_shows_the_number_that_is_logged(failing_app, caplog
     assert logged and logged[0].exc_info, "the log has the number and the traceback"
 
 
-@pytest.mark.parametrize(
-    ("path", "headers"),
-    [("/api/v1/boom", {}), ("/boom", {"Accept": "application/json"})],
-)
-def test_internal_error_answers_json_to_json_clients(failing_app, caplog, path, headers):
+def test_internal_error_answers_json_to_json_clients(failing_app, caplog):
     with caplog.at_level(logging.ERROR):
-        response = failing_app.test_client().get(path, headers=headers)
+        response = failing_app.test_client().get("/boom", headers={"Accept": "application/json"})
     assert response.status_code == 500 and response.is_json
     error = response.json["error"]
     assert error["status"] == 500 and re.fullmatch(r"[0-9a-f]{12}", error["id"])
@@ -75,10 +71,36 @@ def test_internal_error_answers_json_to_json_clients(failing_app, caplog, path, 
     assert any(error["id"] in r.getMessage() for r in caplog.records)
 
 
+def _api_token(app) -> str:
+    from tracker.api import tokens
+    from tracker.api.models import TokenScope
+    from tracker.auth import services as users
+    from tracker.auth.models import UserRole
+
+    with app.app_context(), unit_of_work():
+        user = users.create_user(
+            actor=None, email="api@example.org", name="Api", password=PASSWORD,
+            role=UserRole.OBSERVER,
+        )  # fmt: skip
+        return tokens.create_token(user, actor=user, name="t", scope=TokenScope.READ, days=30)[1]
+
+
+def test_internal_error_of_the_api_is_a_problem_with_its_number(failing_app, caplog):
+    token = _api_token(failing_app)
+    with caplog.at_level(logging.ERROR):
+        response = failing_app.test_client().get(
+            "/api/v1/boom", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 500 and response.mimetype == "application/problem+json"
+    problem = response.json
+    assert problem["status"] == 500 and re.fullmatch(r"[0-9a-f]{12}", problem["id"])
+    assert "secret detail" not in response.get_data(as_text=True)
+    assert any(problem["id"] in r.getMessage() for r in caplog.records)
+
+
 @pytest.mark.parametrize(
     ("path", "headers", "status"),
     [
-        ("/api/v1/nothing", {}, 404),
         ("/no/such/page", {"Accept": "application/json"}, 404),
         ("/logout", {"Accept": "application/json"}, 405),
     ],
@@ -119,3 +141,16 @@ def test_oversized_upload_gives_a_413_page(client, make_user):
     body = head + BIG + b"\r\n--B--\r\n"  # built here: the test client spools big files to disk
     response = client.post("/import/", data=body, content_type="multipart/form-data; boundary=B")
     assert_clear_page(response, 413)
+
+
+def test_the_api_answers_an_unknown_address_without_a_token_401_with_one_404(client, make_user):
+    from tracker.api import tokens
+    from tracker.api.models import TokenScope
+
+    user = make_user()
+    with unit_of_work():
+        token = tokens.create_token(user, actor=user, name="t", scope=TokenScope.READ, days=30)[1]
+    assert client.get("/api/v1/nothing").status_code == 401  # nothing told before a login
+    answer = client.get("/api/v1/nothing", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 404 and answer.mimetype == "application/problem+json"
+    assert answer.json["status"] == 404
