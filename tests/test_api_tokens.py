@@ -185,3 +185,14 @@ def test_a_user_cannot_revoke_someone_elses_token(client, login, make_user):
     row = db.session.scalar(select(ApiToken))
     assert client.post(f"/account/tokens/{row.id}/revoke").status_code == 404
     assert db.session.get(ApiToken, row.id).revoked_at is None
+
+
+def test_the_same_form_sent_again_makes_no_second_token(client, login, make_user):
+    login(make_user())
+    form = {"name": "CRM", "scope": "read", "days": "30", "submission_key": "a" * 32}
+    first = client.post("/account/tokens", data=form)
+    assert first.status_code == 200 and 'id="new-token"' in first.text
+    again = client.post("/account/tokens", data=form)  # the browser's reload
+    assert again.status_code == 302
+    assert "schon" in client.get(again.location).text
+    assert len(db.session.scalars(select(ApiToken)).all()) == 1

@@ -10,9 +10,11 @@ from tracker.api.models import TokenScope
 from tracker.api.tokens import LIFETIMES
 from tracker.forms_support import options
 from tracker.i18n import _l
+from tracker.submissions.forms import submission_key_field
 
 
 class TokenForm(FlaskForm):
+    submission_key = submission_key_field()  # a resent form makes no second token
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=100)],

@@ -11,6 +11,7 @@ from tracker.api.models import ApiToken, TokenScope
 from tracker.db import db, unit_of_work, utcnow
 from tracker.forms_support import attempt
 from tracker.i18n import _
+from tracker.submissions import services as submissions
 
 bp = Blueprint("api_tokens", __name__)
 
@@ -22,18 +23,18 @@ def own_tokens():
     form = TokenForm()
     made = None
     if form.validate_on_submit():
-        result = attempt(
-            form,
-            lambda: tokens.create_token(
-                current_user,
-                actor=current_user,
-                name=form.name.data,
-                scope=TokenScope(form.scope.data),
-                days=form.days.data,
-            ),
-        )
+        result = attempt(form, lambda: _create(form))
+        if result.done and result.value is None:  # the same form once more (a reload)
+            flash(
+                _(
+                    "This form made its token already; a token is shown only once. If you "
+                    "did not copy it, revoke it and make a new one."
+                ),
+                "warning",
+            )
+            return redirect(url_for("api_tokens.own_tokens"))
         if result.done:
-            row, made = result.value
+            made = result.value
             form = TokenForm(formdata=None)
     status = 400 if form.errors else 200
     return render_template(
@@ -44,6 +45,22 @@ def own_tokens():
         now=utcnow(),
         api_url=url_for("api-docs.openapi_json", _external=True),
     ), status
+
+
+def _create(form: TokenForm) -> str | None:
+    """Make the form's token, or None if this very form made one before."""
+    earlier, claim = submissions.claim(form.submission_key.data, current_user)
+    if earlier is not None:
+        return None
+    row, token = tokens.create_token(
+        current_user,
+        actor=current_user,
+        name=form.name.data,
+        scope=TokenScope(form.scope.data),
+        days=form.days.data,
+    )
+    submissions.done(claim, row.id)
+    return token
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
