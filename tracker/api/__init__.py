@@ -12,7 +12,7 @@ PREFIX = "/api/v1"
 
 def init_app(app) -> None:
     """Mount the API's blueprints, its OpenAPI document and the token pages."""
-    from tracker.api import auth, items, spec, token_views
+    from tracker.api import auth, item_writes, items, spec, token_views  # noqa: F401 - routes
     from tracker.extensions import csrf
 
     api = spec.make_api(app)
