@@ -1,16 +1,17 @@
 """The ranges a value from outside must lie in: record ids, page numbers, dates.
 
 A number or date beyond them names nothing real; handed on, it would overflow a database
-column (integers of 64 bits) or Python's date arithmetic, and answer 500 instead of 404 or
-a form error.
+column (PostgreSQL's INTEGER of 32 bits, which the ids are) or Python's date arithmetic, and
+answer 500 instead of 404 or a form error.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-# A primary key is a signed 64-bit integer on PostgreSQL and SQLite.
-ID_MAX = 2**63 - 1
+# A primary key is an INTEGER on PostgreSQL (32 bits, signed; SQLite's would hold 64): a
+# larger number, bound as a parameter of that type, is refused by the database.
+ID_MAX = 2**31 - 1
 # Pages beyond this would make an OFFSET the database cannot hold.
 PAGE_MAX = 10**9
 # Dates people enter: follow-ups, due dates, periods, report quarters.

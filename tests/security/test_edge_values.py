@@ -18,6 +18,7 @@ from tracker.meetings import live
 from .conftest import text_of
 
 HUGE = str(2**63)  # one beyond the largest key
+BEYOND_INTEGER = str(2**31)  # one beyond PostgreSQL's INTEGER, the type of the id columns
 HUGER = "9" * 30
 FETCH = {"X-Requested-With": "fetch"}
 SERIES = {
@@ -30,7 +31,8 @@ SERIES = {
 
 # (method, path, form data, expected status)
 CASES = [
-    *[("GET", f"/items/{n}", {}, 404) for n in (HUGE, HUGER)],
+    *[("GET", f"/items/{n}", {}, 404) for n in (HUGE, HUGER, BEYOND_INTEGER)],
+    ("GET", f"/companies/{BEYOND_INTEGER}", {}, 404),
     ("GET", f"/items/{HUGE}/edit", {}, 404),
     ("GET", f"/companies/{HUGE}", {}, 404),
     ("GET", f"/companies/contacts/{HUGE}/edit", {}, 404),
