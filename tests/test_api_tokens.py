@@ -196,3 +196,13 @@ def test_the_same_form_sent_again_makes_no_second_token(client, login, make_user
     assert again.status_code == 302
     assert "schon" in client.get(again.location).text
     assert len(db.session.scalars(select(ApiToken)).all()) == 1
+
+
+def test_the_list_filters_by_network(client, make_user, make_item, make_network):
+    alpha, beta = make_network("Alpha"), make_network("Beta")
+    anna = make_user(network=alpha)
+    mine = make_item(actor=anna, title="Bei uns", responsible_network=alpha)
+    make_item(actor=anna, title="Bei Beta", responsible_network=beta)
+    db.session.commit()
+    answer = _get(client, f"/api/v1/items?responsible={alpha.id}", _token(anna))
+    assert answer.status_code == 200 and [i["title"] for i in answer.json] == [mine.title]

@@ -15,6 +15,7 @@ import marshmallow as ma
 from flask import request, url_for
 from flask_login import current_user
 
+from tracker.api.fields import ApiSchema, DateField, Id
 from tracker.api.items import ItemSchema, bp
 from tracker.db import db, unit_of_work
 from tracker.errors import problem
@@ -27,7 +28,7 @@ from tracker.items.registration import network_by_id, register_item
 from tracker.submissions import services as submissions
 
 
-class ItemCreateSchema(ma.Schema):
+class ItemCreateSchema(ApiSchema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     kind = ma.fields.Enum(ItemKind, by_value=True, required=True)
     company = ma.fields.String(
@@ -37,26 +38,26 @@ class ItemCreateSchema(ma.Schema):
     )
     contact = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=20_000))
-    reporting_network = ma.fields.Integer(
+    reporting_network = Id(
         load_default=None,
         allow_none=True,
         metadata={"description": "Only the coordination office chooses it; a manager's own"},
     )
-    responsible_network = ma.fields.Integer(load_default=None, allow_none=True)
-    topics = ma.fields.List(ma.fields.Integer(), load_default=list)
+    responsible_network = Id(load_default=None, allow_none=True)
+    topics = ma.fields.List(Id(), load_default=list, validate=ma.validate.Length(max=50))
     priority = ma.fields.Enum(Priority, by_value=True, load_default=Priority.NORMAL)
     source = ma.fields.Enum(ItemSource, by_value=True, load_default=ItemSource.OTHER)
-    follow_up_date = ma.fields.Date(load_default=None, allow_none=True)
+    follow_up_date = DateField(load_default=None, allow_none=True)
     confidential = ma.fields.Boolean(load_default=False)
 
 
-class ActionSchema(ma.Schema):
+class ActionSchema(ApiSchema):
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=10_000))
-    follow_up_date = ma.fields.Date(load_default=None, allow_none=True)
+    follow_up_date = DateField(load_default=None, allow_none=True)
 
 
-class HandOffSchema(ma.Schema):
-    network = ma.fields.Integer(required=True)
+class HandOffSchema(ApiSchema):
+    network = Id(required=True)
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=10_000))
 
 

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 
 from tracker import clock
 from tracker.api import PREFIX
+from tracker.api.fields import ApiSchema, Id
 from tracker.db import db
 from tracker.exceptions import NotFound
 from tracker.items.models import ItemKind, ItemStatus, Priority
@@ -59,7 +60,7 @@ class ItemSchema(ma.Schema):
         return url_for("items.detail", item_id=item.id, _external=True)
 
 
-class ItemQuerySchema(ma.Schema):
+class ItemQuerySchema(ApiSchema):
     q = ma.fields.String(validate=ma.validate.Length(max=200))
     status = ma.fields.String(
         validate=ma.validate.OneOf(["open", "closed", "all", *(s.value for s in ItemStatus)]),
@@ -67,9 +68,9 @@ class ItemQuerySchema(ma.Schema):
     )
     kind = ma.fields.Enum(ItemKind, by_value=True)
     priority = ma.fields.Enum(Priority, by_value=True)
-    responsible = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
-    reporting = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
-    topic = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    responsible = Id(strict=False)
+    reporting = Id(strict=False)
+    topic = Id(strict=False)
     overdue = ma.fields.Boolean(load_default=False)
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10_000))
     per_page = ma.fields.Integer(
