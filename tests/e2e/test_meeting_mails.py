@@ -473,7 +473,7 @@ def test_the_office_sends_the_agenda_a_manager_answers_the_minutes_go_out(
     expired = outsider.goto(present)  # the other link, after the meeting: expired
     assert expired.status == 410
     expect(outsider.locator("#attendance-answer")).to_have_text(
-        "Diese Sitzung ist vorbei: Ihre Links zur Teilnahme sind abgelaufen."
+        "Diese Sitzung ist vorbei: ihre Links zur Teilnahme sind abgelaufen."
     )
     expect(outsider.locator("form#attendance-confirm")).to_have_count(0)
     assert replies() == 1 and presence(meeting_id, world.alpha.id) is False
