@@ -206,3 +206,27 @@ def test_the_list_filters_by_network(client, make_user, make_item, make_network)
     db.session.commit()
     answer = _get(client, f"/api/v1/items?responsible={alpha.id}", _token(anna))
     assert answer.status_code == 200 and [i["title"] for i in answer.json] == [mine.title]
+
+
+def test_networks_topics_and_my_tasks(client, make_user, make_network, make_topic, make_item):
+    from datetime import date
+
+    from tracker.meetings import live
+
+    alpha, beta = make_network("Alpha"), make_network("Beta")
+    make_topic("Energie")
+    anna, bert = make_user(network=alpha), make_user(network=beta)
+    secret = make_item(actor=bert, title="Geheim", confidential=True)
+    with unit_of_work():
+        live.add_task(
+            None, actor=bert, title="Angebot schicken", owner=anna, due_date=date(2030, 1, 2)
+        )
+    db.session.commit()
+    token = _token(anna)
+    networks = _get(client, "/api/v1/networks", token).json
+    assert {n["short_name"] for n in networks} == {"Alpha", "Beta"}
+    assert [t["name"] for t in _get(client, "/api/v1/topics", token).json] == ["Energie"]
+    (task,) = _get(client, "/api/v1/tasks/mine", token).json
+    assert task["title"] == "Angebot schicken" and task["due_date"] == "2030-01-02"
+    assert task["item"] is None and secret.reference not in str(task)
+    assert _get(client, "/api/v1/tasks/mine", _token(bert)).json == []

@@ -12,12 +12,12 @@ PREFIX = "/api/v1"
 
 def init_app(app) -> None:
     """Mount the API's blueprints, its OpenAPI document and the token pages."""
-    from tracker.api import auth, item_writes, items, spec, token_views  # noqa: F401 - routes
+    from tracker.api import auth, directory, item_writes, items, spec, token_views  # noqa: F401
     from tracker.extensions import csrf
 
     api = spec.make_api(app)
     auth.init_app(app)
-    for blueprint in (items.bp,):
+    for blueprint in (items.bp, directory.bp):
         csrf.exempt(blueprint)  # a token, not a cookie: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
     app.register_blueprint(token_views.bp)
