@@ -12,9 +12,11 @@ import logging
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
+import pyotp
 import pytest
 from conftest import PASSWORD  # tests/conftest.py (tests/ is on sys.path)
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -203,3 +205,21 @@ def browser_logout(page: Page) -> None:
     page.locator("#user-menu").click()
     page.locator("#nav-main form[action$='/logout'] button").click()
     page.wait_for_url(re.compile(r"/login$"))
+
+
+def office_logs_in(page: Page, base_url: str, office, path: str = "/") -> None:
+    """Password, then the set-up of the authenticator app the office must have; then ``path``."""
+    page.goto(f"{base_url}/login")
+    page.locator("#email").fill(office.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}/login/setup")
+    secret = page.locator("#totp-secret").inner_text()
+    page.locator("main form #code").fill(pyotp.TOTP(secret).at(time.time()))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name="Ich habe die Codes gespeichert").click()
+    page.wait_for_url(f"{base_url}/")
+    expect(page.locator("#user-menu")).to_have_text(office.name)
+    if path != "/":
+        page.goto(f"{base_url}{path}")

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -27,7 +25,7 @@ from tracker.db import db, unit_of_work
 from tracker.mail import compose, kinds, outbox
 from tracker.mail.models import Delivery, MailPreference, MessageStatus, OutboxMessage
 
-from .conftest import ARTIFACTS, PASSWORD, browser_login, fresh, settle
+from .conftest import ARTIFACTS, browser_login, fresh, office_logs_in, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -215,22 +213,6 @@ def test_the_unsubscribe_link_of_a_mail_switches_its_topic_off(
     assert fresh(MailPreference, (manager.id, "digest")) is None
 
 
-def _office_logs_in_with_a_new_factor(page: Page, live_server: str, admin) -> None:
-    """Password, then the set-up of the authenticator app the office must have."""
-    page.goto(f"{live_server}/login")
-    page.locator("#email").fill(admin.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server}/login/setup")
-    secret = page.locator("#totp-secret").inner_text()
-    page.locator("main form #code").fill(pyotp.TOTP(secret).at(time.time()))
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("#recovery-codes li")).to_have_count(10)
-    page.get_by_role("link", name="Ich habe die Codes gespeichert").click()
-    page.wait_for_url(f"{live_server}/")
-    expect(page.locator("#user-menu")).to_have_text(admin.name)
-
-
 def test_office_sends_refused_mails_again(
     app, page, live_server, make_user, mail_to_browser, deliver, comment_kind
 ):
@@ -245,7 +227,7 @@ def test_office_sends_refused_mails_again(
         queue(comment_kind, user, f"Für {user.name}")
     delivered(deliver, sent=1, failed=2)
 
-    _office_logs_in_with_a_new_factor(page, live_server, admin)
+    office_logs_in(page, live_server, admin)
     page.locator("#nav-main").get_by_role("button", name="Verwaltung").click()
     page.locator("#nav-main").get_by_role("link", name="Benutzer·innen").click()
     page.locator("main .nav-tabs").get_by_role("link", name="Mail").click()

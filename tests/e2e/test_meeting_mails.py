@@ -20,13 +20,11 @@ from __future__ import annotations
 import io
 import os
 import re
-import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-import pyotp
 import pytest
 from itsdangerous import URLSafeSerializer
 from playwright.sync_api import Page, expect
@@ -45,7 +43,7 @@ from tracker.meetings.models import (
     MeetingStatus,
 )
 
-from .conftest import ARTIFACTS, PASSWORD, browser_login_to, fresh, settle
+from .conftest import ARTIFACTS, browser_login_to, fresh, office_logs_in, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -113,22 +111,6 @@ def world(
         item_b=item_b,
         mails=mail_server,
     )
-
-
-def office_logs_in(page: Page, base_url: str, office, path: str) -> None:
-    """Password, then the set-up of the authenticator app the office must have; then ``path``."""
-    page.goto(f"{base_url}/login")
-    page.locator("#email").fill(office.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{base_url}/login/setup")
-    secret = page.locator("#totp-secret").inner_text()
-    page.locator("main form #code").fill(pyotp.TOTP(secret).at(time.time()))
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("#recovery-codes li")).to_have_count(10)
-    page.get_by_role("link", name="Ich habe die Codes gespeichert").click()
-    page.wait_for_url(f"{base_url}/")
-    page.goto(f"{base_url}{path}")
 
 
 def delivered(deliver, **expected):
