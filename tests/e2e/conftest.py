@@ -81,8 +81,25 @@ class _Buffered:
 
     def __init__(self, app) -> None:
         self.app = app
+        self.running = 0  # requests being answered now
+        self._lock = threading.Condition()
 
     def __call__(self, environ, start_response):
+        with self._lock:
+            self.running += 1
+        try:
+            return self._answer(environ, start_response)
+        finally:
+            with self._lock:
+                self.running -= 1
+                self._lock.notify_all()
+
+    def wait_idle(self, timeout: float = 10) -> None:
+        """Wait until no request is being answered: the tables are emptied after the test."""
+        with self._lock:
+            self._lock.wait_for(lambda: self.running == 0, timeout=timeout)
+
+    def _answer(self, environ, start_response):
         answer = self.app(environ, start_response)
         try:
             return [b"".join(answer)]
@@ -103,7 +120,8 @@ def live_server(app):
     loggers = [app.logger, logging.getLogger("werkzeug")]
     for logger in loggers:
         logger.addHandler(errors)
-    server = make_server("127.0.0.1", 0, _Buffered(app), threaded=True)
+    buffered = _Buffered(app)
+    server = make_server("127.0.0.1", 0, buffered, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="live-server", daemon=True)
     thread.start()
@@ -113,6 +131,9 @@ def live_server(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+        # A request the browser sent just before its context closed may still run in its
+        # own thread: emptying the tables under it deadlocks on PostgreSQL.
+        buffered.wait_idle()
         for logger in loggers:
             logger.removeHandler(errors)
     if errors.messages:
