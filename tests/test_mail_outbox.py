@@ -296,3 +296,10 @@ def test_answers_go_to_the_office_when_it_has_an_address(app, mail_server, deliv
     _queue(count=1)
     deliver()
     assert mail_server.messages[0]["Reply-To"] == "office@example.org"
+
+
+def test_a_message_on_its_way_is_not_queued_twice(app, client, login, make_user):
+    _queue(count=1)
+    login(make_user("admin"))
+    row = db.session.scalar(select(OutboxMessage))
+    assert client.post(f"/admin/mail/{row.id}/resend").status_code == 409

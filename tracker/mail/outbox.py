@@ -11,11 +11,13 @@ needs at delivery, as the recipient may see it then.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker.auth.models import User
-from tracker.db import db
-from tracker.mail.models import OutboxMessage
+from tracker.db import db, utcnow
+from tracker.exceptions import InvalidTransition
+from tracker.i18n import _
+from tracker.mail.models import MessageStatus, OutboxMessage
 
 
 def enqueue(
@@ -64,3 +66,26 @@ def enqueue(
     )
     session.add(message)
     return message
+
+
+def send_again(message: OutboxMessage) -> None:
+    """Queue a failed, skipped or sent message once more, with a fresh count of attempts."""
+    if message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
+        raise InvalidTransition(_("This message is on its way already."))
+    _requeue(OutboxMessage.id == message.id)
+
+
+def send_failed_again() -> int:
+    """Queue every failed message once more; return how many."""
+    return _requeue(OutboxMessage.status == MessageStatus.FAILED)
+
+
+def _requeue(condition) -> int:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(condition)
+        .values(
+            status=MessageStatus.QUEUED, attempts=0, next_attempt_at=utcnow(), claimed_until=None
+        )
+    )
+    return result.rowcount

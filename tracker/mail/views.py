@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from tracker.db import db, unit_of_work, utcnow
+from tracker.db import db, unit_of_work
 from tracker.extensions import csrf
 from tracker.i18n import _, ngettext
 from tracker.mail import kinds, preferences, unsubscribe
+from tracker.mail import outbox as queue
 from tracker.mail.forms import PreferencesForm
 from tracker.mail.models import Delivery, MailBounce, MessageStatus, OutboxMessage
 
@@ -57,10 +58,7 @@ def resend(message_id: int):
     """Queue a failed (or sent) message again, with a fresh count of attempts."""
     _admins_only()
     with unit_of_work():
-        message = db.get_or_404(OutboxMessage, message_id)
-        if message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
-            abort(409)
-        _requeue(OutboxMessage.id == message.id)
+        queue.send_again(db.get_or_404(OutboxMessage, message_id))
     flash(_("The message is queued again."), "success")
     return redirect(url_for("mail.outbox", status=request.args.get("status", "")))
 
@@ -71,23 +69,12 @@ def resend_failed():
     """Queue every failed message again."""
     _admins_only()
     with unit_of_work():
-        count = _requeue(OutboxMessage.status == MessageStatus.FAILED)
+        count = queue.send_failed_again()
     flash(
         ngettext("%(num)d message is queued again.", "%(num)d messages are queued again.", count),
         "success",
     )
     return redirect(url_for("mail.outbox"))
-
-
-def _requeue(condition) -> int:
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(condition)
-        .values(
-            status=MessageStatus.QUEUED, attempts=0, next_attempt_at=utcnow(), claimed_until=None
-        )
-    )
-    return result.rowcount
 
 
 @bp.route("/account/mail", methods=["GET", "POST"])

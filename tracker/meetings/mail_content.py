@@ -26,7 +26,7 @@ from tracker.auth.models import User, UserRole
 from tracker.db import db
 from tracker.exports import docx, ical_request, pdf, pdf_slots
 from tracker.exports.data import MeetingDocument
-from tracker.i18n import _, _l
+from tracker.i18n import N_, _, _l
 from tracker.items.permissions import can_view
 from tracker.mail import compose, kinds
 from tracker.meetings import attendance_replies, services
@@ -97,7 +97,17 @@ def _common(doc: MeetingDocument, meeting: Meeting) -> dict:
     }
 
 
-def _with_files(mail: compose.Mail, files: list[compose.Attachment]) -> compose.Mail:
+def _document_mail(template: str, title: str, doc: MeetingDocument, meeting: Meeting, **context):
+    """A mail about one meeting document: its text, and the document's PDF and Word file."""
+    files = _files(doc)
+    subject = _(title, title=doc.title, date=short_date(doc.starts_at.date()))
+    mail = compose.render(
+        template,
+        subject,
+        pdf_missing=not any(f.content_type == PDF_TYPE for f in files),
+        **_common(doc, meeting),
+        **context,
+    )
     mail.attachments = files
     return mail
 
@@ -112,18 +122,14 @@ def build_agenda(message) -> compose.Mail | None:
     network_id = answering_network_id(meeting, user)
     network = db.session.get(Network, network_id) if network_id else None
     links = attendance_replies.links(meeting, network, user) if network else None
-    files = _files(doc)
-    subject = _(
-        "Agenda: %(title)s on %(date)s", title=doc.title, date=short_date(doc.starts_at.date())
-    )
-    mail = compose.render(
+    mail = _document_mail(
         "meeting_agenda",
-        subject,
+        N_("Agenda: %(title)s on %(date)s"),
+        doc,
+        meeting,
         name=user.name,
         network=network,
         links=links,
-        pdf_missing=not any(f.content_type == PDF_TYPE for f in files),
-        **_common(doc, meeting),
     )
     config = current_app.config
     mail.calendar = ical_request.meeting_request(
@@ -132,7 +138,7 @@ def build_agenda(message) -> compose.Mail | None:
         organizer=(config["MAIL_FROM"], config["MAIL_FROM_NAME"]),
         attendee=(message.address, message.name),
     )
-    return _with_files(mail, files)
+    return mail
 
 
 def _minutes_reader(message) -> tuple[User, bool] | None:
@@ -153,19 +159,14 @@ def build_minutes(message) -> compose.Mail | None:
         return None
     viewer, has_login = reader
     doc = build_document(meeting, viewer=viewer, kind="minutes")
-    files = _files(doc)
-    subject = _(
-        "Minutes: %(title)s on %(date)s", title=doc.title, date=short_date(doc.starts_at.date())
-    )
-    mail = compose.render(
+    return _document_mail(
         "meeting_minutes",
-        subject,
+        N_("Minutes: %(title)s on %(date)s"),
+        doc,
+        meeting,
         name=message.name,
         has_login=has_login,
-        pdf_missing=not any(f.content_type == PDF_TYPE for f in files),
-        **_common(doc, meeting),
     )
-    return _with_files(mail, files)
 
 
 def _task_rows(meeting: Meeting, user: User) -> list[dict]:
