@@ -416,6 +416,15 @@ API = [
     post("api_tokens.revoke_any", "/admin/tokens/999999/revoke", ADMIN_MISSING),
 ]
 
+# The API's resources beyond the items' first endpoints (issue 17): tokens only, as above;
+# what each principal's token gets is in tests/test_api_*.py.
+API_RESOURCES = [
+    Row("api_items.update_item", "PATCH", "/api/v1/items/{reference}", TOKEN_ONLY),
+    Row("api_items.update_item", "PATCH", "/api/v1/items/{secret_reference}", TOKEN_ONLY),
+    get("api_items.list_comments", "/api/v1/items/{secret_reference}/comments", TOKEN_ONLY),
+    post("api_items.create_comment", "/api/v1/items/{reference}/comments", TOKEN_ONLY),
+]
+
 ROWS: list[Row] = [
     *AUTH,
     *DASHBOARD,
@@ -426,6 +435,7 @@ ROWS: list[Row] = [
     *REPORTS,
     *MAIL,
     *API,
+    *API_RESOURCES,
 ]
 
 assert all(set(row.expect) == set(PRINCIPALS) for row in ROWS)

@@ -12,7 +12,15 @@ PREFIX = "/api/v1"
 
 def init_app(app) -> None:
     """Mount the API's blueprints, its OpenAPI document and the token pages."""
-    from tracker.api import auth, directory, item_writes, items, spec, token_views  # noqa: F401
+    from tracker.api import (  # noqa: F401
+        auth,
+        directory,
+        item_changes,
+        item_writes,
+        items,
+        spec,
+        token_views,
+    )
     from tracker.extensions import csrf
 
     api = spec.make_api(app)

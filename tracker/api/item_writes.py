@@ -104,7 +104,7 @@ def create_item(values: dict):
     return _made(item)
 
 
-def _changed_item(reference: str):
+def item_to_change(reference: str):
     """The item to change, or the problem that stops it (404, 428, 412)."""
     item = visible_by_reference(reference, current_user)
     if item is None:
@@ -132,7 +132,7 @@ ACTIONS = sorted(lifecycle.ACTIONS)
 def act(values: dict, reference: str, action: str):
     """Accept, return (with the reason), wait, resume, complete, decline or reopen an item."""
     with unit_of_work():
-        item, refused = _changed_item(reference)
+        item, refused = item_to_change(reference)
         if refused is not None:
             return refused
         lifecycle.perform(
@@ -152,7 +152,7 @@ def act(values: dict, reference: str, action: str):
 def hand_off(values: dict, reference: str):
     """Offer the item to another network (a manager's own network accepts at once)."""
     with unit_of_work():
-        item, refused = _changed_item(reference)
+        item, refused = item_to_change(reference)
         if refused is not None:
             return refused
         network = network_by_id(values["network"], field="network")
