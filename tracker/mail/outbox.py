@@ -11,13 +11,17 @@ needs at delivery, as the recipient may see it then.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tracker.auth.models import User
-from tracker.db import db, utcnow
+from tracker.db import db
+from tracker.due_work import WorkQueue
 from tracker.exceptions import InvalidTransition
 from tracker.i18n import _
 from tracker.mail.models import MessageStatus, OutboxMessage
+
+# The outbox's claims, leases and retries; its settings are the MAIL_* ones.
+QUEUE = WorkQueue(OutboxMessage, MessageStatus, "MAIL")
 
 
 def enqueue(
@@ -81,11 +85,4 @@ def send_failed_again() -> int:
 
 
 def _requeue(condition) -> int:
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(condition)
-        .values(
-            status=MessageStatus.QUEUED, attempts=0, next_attempt_at=utcnow(), claimed_until=None
-        )
-    )
-    return result.rowcount
+    return QUEUE.requeue(condition)

@@ -1,12 +1,13 @@
 """Delivering the outbox: claim due messages, render each, send it, record what happened.
 
-Claiming is a short unit of work: due rows are marked ``sending`` until a lease runs out
-(on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so two senders never take the same row; on
-SQLite the write lock orders them). Rendering and SMTP happen outside any write. Each
-message's outcome is written at once: sent; refused for good (failed, the address noted as
-a bounce); a passing error (retried after a delay that doubles, failed after
-``MAIL_MAX_ATTEMPTS``). When the server cannot be reached at all, the claimed messages go
-back to the queue untouched: an outage costs no attempts, and they leave as soon as it ends.
+Claiming, leases and retries are those of ``tracker.due_work`` (the webhooks use them too):
+due rows are marked ``sending`` until a lease runs out (on PostgreSQL with ``FOR UPDATE SKIP
+LOCKED``, so two senders never take the same row; on SQLite the write lock orders them).
+Rendering and SMTP happen outside any write. Each message's outcome is written at once:
+sent; refused for good (failed, the address noted as a bounce); a passing error (retried
+after a delay that doubles, failed after ``MAIL_MAX_ATTEMPTS``). When the server cannot be
+reached at all, the claimed messages go back to the queue untouched: an outage costs no
+attempts, and they leave as soon as it ends.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ import logging
 import smtplib
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
 
+from tracker import due_work
 from tracker.auth.models import User
 from tracker.db import db, unit_of_work, utcnow
 from tracker.i18n import force_locale
 from tracker.mail import compose, kinds, smtp, unsubscribe
 from tracker.mail.models import MailBounce, MessageStatus, OutboxMessage
+from tracker.mail.outbox import QUEUE
 
 log = logging.getLogger(__name__)
 
@@ -43,47 +44,14 @@ class Report:
         return self.sent + self.retried + self.failed + self.skipped
 
 
-def _due(now: datetime):
-    return or_(
-        and_(OutboxMessage.status == MessageStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.claimed_until < now),
-    )
-
-
 def due_query(limit: int, dialect: str):
     """The ids of due messages, oldest first; on PostgreSQL skipping rows others have locked."""
-    query = (
-        select(OutboxMessage.id)
-        .where(_due(utcnow()))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
+    return QUEUE.due_query(limit, dialect)
 
 
 def claim(limit: int | None = None) -> list[int]:
-    """Mark up to ``limit`` due messages as this sender's for a lease; return their ids.
-
-    The update checks again that each row is due, so a row another sender claimed in
-    between is not taken twice even where rows cannot be locked.
-    """
-    config = current_app.config
-    now = utcnow()
-    with unit_of_work() as session:
-        dialect = session.get_bind().dialect.name
-        ids = list(session.scalars(due_query(limit or config["MAIL_BATCH"], dialect)))
-        if not ids:
-            return []
-        claimed = session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), _due(now))
-            .values(
-                status=MessageStatus.SENDING,
-                claimed_until=now + timedelta(seconds=config["MAIL_CLAIM_SECONDS"]),
-            )
-            .returning(OutboxMessage.id)
-        )
-        return sorted(claimed)
+    """Mark up to ``limit`` due messages as this sender's for a lease; return their ids."""
+    return QUEUE.claim(limit)
 
 
 def deliver_due(limit: int | None = None) -> Report:
@@ -160,22 +128,11 @@ def _send(connection, message_id: int, subject: str, email) -> str:
 
 
 def _retry(message_id: int, error: str, subject: str) -> str:
-    config = current_app.config
     with unit_of_work():
         message = db.session.get(OutboxMessage, message_id)
-        message.attempts += 1
-        message.last_error, message.subject = error[:500], subject[:300]
-        message.claimed_until = None
-        if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
-            message.status = MessageStatus.FAILED
-            return "failed"
-        delay = min(
-            config["MAIL_RETRY_SECONDS"] * 2 ** (message.attempts - 1),
-            config["MAIL_RETRY_MAX_SECONDS"],
-        )
-        message.status = MessageStatus.QUEUED
-        message.next_attempt_at = utcnow() + timedelta(seconds=delay)
-    return "retried"
+        message.subject = subject[:300]
+        again = QUEUE.retry_later(message, error)
+    return "retried" if again else "failed"
 
 
 def _finish(
@@ -213,12 +170,7 @@ def _note_bounce(session, address: str, reason: str) -> None:
 
 def _release(ids: list[int], error: str) -> None:
     """Give claimed messages back to the queue as they were: the server was not reachable."""
-    with unit_of_work() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.SENDING)
-            .values(status=MessageStatus.QUEUED, claimed_until=None, last_error=error[:500])
-        )
+    QUEUE.release(ids, error)
 
 
 def _close(connection) -> None:
@@ -235,10 +187,12 @@ def _describe(exc: BaseException) -> str:
 
 
 def run(*, once: bool = False, jobs=(), stop=lambda: False) -> None:
-    """Deliver until stopped: batches while there are due messages, else wait and poll.
+    """Deliver until stopped: batches while there is due work, else wait and poll.
 
     ``jobs`` are called between batches (the digest, reminders); each decides itself
-    whether it is due. An unreachable server makes the sender wait longer, up to a minute.
+    whether it is due. After each batch of mail, the other kinds of due work registered with
+    ``tracker.due_work.register`` (webhooks) deliver a batch of theirs. An unreachable mail
+    server makes the sender wait longer, up to a minute.
     """
     poll = current_app.config["MAIL_POLL_SECONDS"]
     pause = poll
@@ -249,22 +203,37 @@ def run(*, once: bool = False, jobs=(), stop=lambda: False) -> None:
             except Exception:  # noqa: BLE001 - a failing job must not stop delivery
                 log.exception("mail job %r failed", job)
         report = deliver_due()
-        if report.handled:
-            log.info(
-                "mail: %d sent, %d to retry, %d failed, %d skipped",
-                report.sent,
-                report.retried,
-                report.failed,
-                report.skipped,
-            )
+        _log(report)
+        busy = bool(report.ids) and not report.unreachable
+        busy = _deliver_others() or busy
         if report.unreachable:
             log.warning("mail server unreachable: %s", report.unreachable)
             pause = min(pause * 2, 60)
         else:
             pause = poll
-        if once and not report.ids:
+        if once and not busy:
             return
-        if once and report.unreachable:
-            return
-        if not report.ids or report.unreachable:
+        if not busy:
             time.sleep(pause)
+
+
+def _log(report: Report) -> None:
+    if report.handled:
+        log.info(
+            "mail: %d sent, %d to retry, %d failed, %d skipped",
+            report.sent,
+            report.retried,
+            report.failed,
+            report.skipped,
+        )
+
+
+def _deliver_others() -> bool:
+    """One batch of each other kind of due work; whether any claimed something."""
+    busy = False
+    for name, deliver in due_work.deliverers().items():
+        try:
+            busy = bool(deliver().ids) or busy
+        except Exception:  # noqa: BLE001 - one kind of work must not stop the others
+            log.exception("delivering %s failed", name)
+    return busy
