@@ -34,7 +34,7 @@ def api_user(request, make_user, make_network, make_item):
 # Schema-valid data may still be refused (422) by the register's rules: an id of no network,
 # a blank title. Every other check of schemathesis runs.
 NOT_CHECKED = [positive_data_acceptance]
-OPERATIONS = 11  # every operation of the document is run: a new one raises this count
+OPERATIONS = 15  # every operation of the document is run: a new one raises this count
 
 
 def test_the_api_answers_as_its_document_says(app, api_user):

@@ -423,6 +423,10 @@ API_RESOURCES = [
     Row("api_items.update_item", "PATCH", "/api/v1/items/{secret_reference}", TOKEN_ONLY),
     get("api_items.list_comments", "/api/v1/items/{secret_reference}/comments", TOKEN_ONLY),
     post("api_items.create_comment", "/api/v1/items/{reference}/comments", TOKEN_ONLY),
+    get("api_companies.list_companies", "/api/v1/companies", TOKEN_ONLY),
+    get("api_companies.get_company", "/api/v1/companies/{hidden_company}", TOKEN_ONLY),
+    get("api_companies.list_contacts", "/api/v1/companies/{company}/contacts", TOKEN_ONLY),
+    get("api_companies.get_contact", "/api/v1/contacts/{contact}", TOKEN_ONLY),
 ]
 
 ROWS: list[Row] = [

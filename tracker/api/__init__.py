@@ -14,6 +14,7 @@ def init_app(app) -> None:
     """Mount the API's blueprints, its OpenAPI document and the token pages."""
     from tracker.api import (  # noqa: F401
         auth,
+        companies,
         directory,
         item_changes,
         item_writes,
@@ -25,7 +26,7 @@ def init_app(app) -> None:
 
     api = spec.make_api(app)
     auth.init_app(app)
-    for blueprint in (items.bp, directory.bp):
+    for blueprint in (items.bp, directory.bp, companies.bp):
         csrf.exempt(blueprint)  # a token, not a cookie: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
     app.register_blueprint(token_views.bp)

@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 
 from tracker import clock
 from tracker.api import PREFIX
-from tracker.api.fields import ApiSchema, Id
+from tracker.api.fields import Id
+from tracker.api.paging import PageQuerySchema, page_headers
 from tracker.db import db
 from tracker.exceptions import NotFound
 from tracker.items.models import ItemKind, ItemStatus, Priority
@@ -22,7 +23,6 @@ from tracker.items.queries import ItemFilter, filtered_items, visible_by_referen
 bp = Blueprint(
     "api_items", __name__, url_prefix=f"{PREFIX}/items", description="Items of the register"
 )
-PER_PAGE_MAX = 100
 
 
 class NamedSchema(ma.Schema):
@@ -60,7 +60,7 @@ class ItemSchema(ma.Schema):
         return url_for("items.detail", item_id=item.id, _external=True)
 
 
-class ItemQuerySchema(ApiSchema):
+class ItemQuerySchema(PageQuerySchema):
     q = ma.fields.String(validate=ma.validate.Length(max=200))
     status = ma.fields.String(
         validate=ma.validate.OneOf(["open", "closed", "all", *(s.value for s in ItemStatus)]),
@@ -72,25 +72,6 @@ class ItemQuerySchema(ApiSchema):
     reporting = Id(strict=False)
     topic = Id(strict=False)
     overdue = ma.fields.Boolean(load_default=False)
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10_000))
-    per_page = ma.fields.Integer(
-        load_default=25, validate=ma.validate.Range(min=1, max=PER_PAGE_MAX)
-    )
-
-
-def _links(page) -> str:
-    """RFC 8288 links to the first, previous, next and last page of the list."""
-    args = request.args.to_dict()
-
-    def to(number: int) -> str:
-        return url_for("api_items.list_items", **{**args, "page": number}, _external=True)
-
-    links = [f'<{to(1)}>; rel="first"', f'<{to(max(page.pages, 1))}>; rel="last"']
-    if page.has_prev:
-        links.append(f'<{to(page.prev_num)}>; rel="prev"')
-    if page.has_next:
-        links.append(f'<{to(page.next_num)}>; rel="next"')
-    return ", ".join(links)
 
 
 @bp.route("")
@@ -110,8 +91,7 @@ def list_items(page: int, per_page: int, status: str, **filters):
     )
     stmt = filtered_items(flt, current_user, clock.today())
     found = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
-    headers = {"Link": _links(found), "X-Total-Count": str(found.total)}
-    return found.items, 200, headers
+    return found.items, 200, page_headers("api_items.list_items", found)
 
 
 @bp.route("/<reference>")
