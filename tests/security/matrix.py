@@ -427,6 +427,19 @@ API_RESOURCES = [
     get("api_companies.get_company", "/api/v1/companies/{hidden_company}", TOKEN_ONLY),
     get("api_companies.list_contacts", "/api/v1/companies/{company}/contacts", TOKEN_ONLY),
     get("api_companies.get_contact", "/api/v1/contacts/{contact}", TOKEN_ONLY),
+    get("api_meetings.list_meetings", "/api/v1/meetings", TOKEN_ONLY),
+    get("api_meetings.get_meeting", "/api/v1/meetings/{meeting}", TOKEN_ONLY),
+    get("api_meetings.get_entry", "/api/v1/agenda-entries/{secret_entry}", TOKEN_ONLY),
+    Row("api_meetings.record_outcome", "PATCH", "/api/v1/agenda-entries/{entry}", TOKEN_ONLY),
+    Row(
+        "api_meetings.record_outcome",
+        "PATCH",
+        "/api/v1/agenda-entries/{secret_entry}",
+        TOKEN_ONLY,
+    ),
+    post("api_meetings.create_task", "/api/v1/agenda-entries/{secret_entry}/tasks", TOKEN_ONLY),
+    get("api_meetings.get_task", "/api/v1/tasks/{secret_task}", TOKEN_ONLY),
+    Row("api_meetings.change_task", "PATCH", "/api/v1/tasks/{task}", TOKEN_ONLY),
 ]
 
 ROWS: list[Row] = [

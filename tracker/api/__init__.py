@@ -19,6 +19,8 @@ def init_app(app) -> None:
         item_changes,
         item_writes,
         items,
+        meeting_writes,
+        meetings,
         spec,
         token_views,
     )
@@ -26,7 +28,7 @@ def init_app(app) -> None:
 
     api = spec.make_api(app)
     auth.init_app(app)
-    for blueprint in (items.bp, directory.bp, companies.bp):
+    for blueprint in (items.bp, directory.bp, companies.bp, meetings.bp):
         csrf.exempt(blueprint)  # a token, not a cookie: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
     app.register_blueprint(token_views.bp)

@@ -7,8 +7,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from tracker.api import PREFIX
+from tracker.api.meetings import TaskSchema
 from tracker.db import db
-from tracker.items.permissions import can_view
 from tracker.meetings.live import open_tasks
 from tracker.networks.services import all_networks
 from tracker.topics.models import Topic
@@ -30,23 +30,6 @@ class TopicSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     active = ma.fields.Boolean(required=True)
-
-
-class TaskSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    title = ma.fields.String(required=True)
-    due_date = ma.fields.Date(allow_none=True, required=True)
-    meeting = ma.fields.Integer(attribute="meeting_id", allow_none=True, required=True)
-    item = ma.fields.Method(
-        "item_reference",
-        allow_none=True,
-        required=True,
-        metadata={"description": "The item's reference, if the owner may see the item"},
-    )
-
-    def item_reference(self, task) -> str | None:
-        item = task.item
-        return item.reference if item is not None and can_view(current_user, item) else None
 
 
 @bp.route("/networks")

@@ -17,8 +17,8 @@ from flask_login import current_user
 
 from tracker.api.fields import ApiSchema, DateField, Id
 from tracker.api.items import ItemSchema, bp
+from tracker.api.versions import refused_version
 from tracker.db import db, unit_of_work
-from tracker.errors import problem
 from tracker.exceptions import NotFound
 from tracker.i18n import _
 from tracker.items import lifecycle
@@ -109,18 +109,12 @@ def item_to_change(reference: str):
     item = visible_by_reference(reference, current_user)
     if item is None:
         raise NotFound()
-    if not request.if_match:
-        return None, problem(
-            428, _("Version needed"), _("Send If-Match with the item's ETag, as read.")
-        )
-    if not request.if_match.contains(str(item.version)):
-        return None, problem(
-            412,
-            _("Changed meanwhile"),
-            _("The item was changed since it was read. Read it again and decide."),
-            headers={"ETag": f'"{item.version}"'},
-        )
-    return item, None
+    refused = refused_version(
+        item,
+        needed=_("Send If-Match with the item's ETag, as read."),
+        changed=_("The item was changed since it was read. Read it again and decide."),
+    )
+    return (None, refused) if refused is not None else (item, None)
 
 
 ACTIONS = sorted(lifecycle.ACTIONS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import ceil
+
 import marshmallow as ma
 from flask import request, url_for
 
@@ -15,6 +17,17 @@ class PageQuerySchema(ApiSchema):
     per_page = ma.fields.Integer(
         load_default=25, validate=ma.validate.Range(min=1, max=PER_PAGE_MAX)
     )
+
+
+class ListPage:
+    """One page of a list already loaded, with the attributes of Flask-SQLAlchemy's pages."""
+
+    def __init__(self, rows: list, page: int, per_page: int) -> None:
+        self.total, self.page = len(rows), page
+        self.pages = ceil(self.total / per_page)
+        self.items = rows[(page - 1) * per_page : page * per_page]
+        self.has_prev, self.has_next = page > 1, page < self.pages
+        self.prev_num, self.next_num = page - 1, page + 1
 
 
 def page_headers(endpoint: str, page) -> dict[str, str]:
