@@ -75,7 +75,7 @@ def test_labels_follow_the_locale_of_the_call(setting, make_user):
     with force_locale("en"):
         english = build_document(setting["meeting"], viewer=admin, kind="minutes")
     assert (german.labels.decision, english.labels.decision) == ("Beschluss", "Decision")
-    assert german.points[0].label == "TOP 1"
+    assert german.minutes.deferred[0].label == "TOP 2"  # TOP 1: the standing topic
     assert german.date_text == "Donnerstag, 26.11.2026"
     assert english.date_text == "Thursday, 26 November 2026"
     assert (german.time_text, english.time_text) == ("10:00–11:30 Uhr", "10:00–11:30")
@@ -83,6 +83,9 @@ def test_labels_follow_the_locale_of_the_call(setting, make_user):
 
 def test_confidential_item_is_a_placeholder_for_other_networks(setting, make_user):
     outsider = make_user("manager", network=setting["north"])
+    for entry in setting["meeting"].entries:
+        entry.discussed, entry.note = True, f"Notiz zu {entry.heading}"
+    db.session.commit()
     with force_locale("en"):
         doc = build_document(setting["meeting"], viewer=outsider, kind="minutes")
     hidden = doc.points[3]
@@ -131,7 +134,7 @@ def test_minutes_hold_outcome_tasks_attendance_and_draft_mark(setting, make_user
     db.session.commit()
     with force_locale("de"):
         doc = build_document(meeting, viewer=owner, kind="minutes")
-    point = doc.points[1]
+    point = doc.points[0]  # the only entry discussed
     assert (point.discussed, point.note, point.decision) == (
         True,
         "Stand berichtet",
@@ -141,7 +144,7 @@ def test_minutes_hold_outcome_tasks_attendance_and_draft_mark(setting, make_user
         ("Anrufen", "Jens Körner", "03.12.2026")
     ]
     assert doc.present[0] == "Nord" and "Süd" not in doc.present and doc.absent == ("Süd",)
-    assert doc.draft and doc.filename_stem == "Protokoll-2026-11-26"
+    assert doc.draft and doc.filename_stem == "Protokoll-intern-2026-11-26"
 
 
 def test_closed_minutes_are_final_and_agenda_has_no_outcome(setting, make_user):

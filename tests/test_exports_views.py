@@ -22,13 +22,14 @@ ROUTES = [
         "Tagesordnung-2026-11-26.docx",
     ),
     ("agenda.md", "text/markdown; charset=utf-8", "Tagesordnung-2026-11-26.md"),
-    ("minutes.pdf", "application/pdf", "Protokoll-2026-11-26.pdf"),
+    ("minutes.pdf", "application/pdf", "Protokoll-intern-2026-11-26.pdf"),
+    ("minutes.pdf?variant=distribution", "application/pdf", "Protokoll-2026-11-26.pdf"),
     (
         "minutes.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Protokoll-2026-11-26.docx",
+        "Protokoll-intern-2026-11-26.docx",
     ),
-    ("minutes.md", "text/markdown; charset=utf-8", "Protokoll-2026-11-26.md"),
+    ("minutes.md", "text/markdown; charset=utf-8", "Protokoll-intern-2026-11-26.md"),
 ]
 
 
@@ -55,6 +56,7 @@ def meeting(make_meeting, make_item, make_network):
 
 def plain_text(path: str, body: bytes) -> str:
     """What a reader of the downloaded file sees, whatever its format."""
+    path = path.split("?", 1)[0]
     if path.endswith(".pdf"):
         run = subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True, check=True)
         return " ".join(run.stdout.decode().split())
@@ -105,10 +107,13 @@ def test_unknown_meeting_or_series_is_404(client, login, make_user, path):
 def test_lang_en_gives_english_export_to_a_german_user(client, login, make_user, meeting):
     login(make_user("admin", locale="de"))
     response = client.get(f"/meetings/{meeting.id}/minutes.md?lang=en")
-    assert response.text.startswith("# Minutes: ") and "### Item 1 " in response.text
-    # The entry was not discussed: its decision was prepared, not made.
-    assert "**Proposed decision:**" in response.text and "Beschluss" not in response.text
-    assert "filename=Minutes-2026-11-26.md" in response.headers["Content-Disposition"]
+    assert response.text.startswith("# Minutes: ") and "## Carried over" in response.text
+    # The entry was not discussed: it is carried over, its prepared decision was not made.
+    assert f"- Item 1 {meeting.entries[0].item.reference} {SECRET} – _not discussed_" in (
+        response.text
+    )
+    assert "No decisions." in response.text and "weiterverfolgen" not in response.text
+    assert "filename=Minutes-internal-2026-11-26.md" in response.headers["Content-Disposition"]
 
 
 @pytest.mark.parametrize("path", [r[0] for r in ROUTES] + ["invitation.ics"])

@@ -11,6 +11,10 @@ from datetime import date, datetime, time
 from typing import Literal
 
 DocumentKind = Literal["agenda", "minutes"]
+# distribution: every confidential item is a placeholder, for every reader (the copy to send);
+# internal: each reader sees what they may see (tracker/items/permissions.py).
+Variant = Literal["distribution", "internal"]
+VARIANTS: tuple[Variant, ...] = ("distribution", "internal")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,70 @@ class Labels:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A decision of the meeting for the summary: which TOP, and what was decided."""
+
+    label: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OwnerTask:
+    """A task in the summary, listed under its owner: what, for which TOP, by when."""
+
+    title: str
+    point: str
+    due: date | None
+    due_text: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class OwnerTasks:
+    owner: str
+    tasks: tuple[OwnerTask, ...]
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A TOP not discussed, in the compact list "vertagt": its number, title and why."""
+
+    label: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MinutesLabels:
+    persons: str
+    decisions: str
+    tasks: str
+    discussed: str
+    deferred: str
+    no_decisions: str
+    no_tasks: str
+    nothing_discussed: str
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """What the minutes add to the document: the summary of the first page and "vertagt".
+
+    Every renderer prints, in this order: the header (date, networks present and absent,
+    persons), ``decisions``, ``tasks`` by owner; then the document's ``sections`` (the
+    discussed TOPs, and standing topics with something recorded, in agenda order); then
+    ``deferred``.
+    """
+
+    labels: MinutesLabels
+    persons: tuple[str, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    tasks: tuple[OwnerTasks, ...] = ()
+    deferred: tuple[Deferred, ...] = ()
+
+
+@dataclass(frozen=True)
 class MeetingDocument:
     kind: DocumentKind
     meeting_id: int
@@ -103,6 +171,12 @@ class MeetingDocument:
     sections: tuple[Section, ...] = ()
     present: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
+    variant: Variant = "internal"
+    # The copy's mark under the title: for the distribution list, or internal.
+    copy_text: str = ""
+    # The word in the file name of internal minutes ("intern"): a forwarded file says so.
+    internal_stem: str = ""
+    minutes: Minutes | None = None
 
     @property
     def is_minutes(self) -> bool:
@@ -114,7 +188,9 @@ class MeetingDocument:
 
     @property
     def filename_stem(self) -> str:
-        return f"{self.labels.document}-{self.starts_at:%Y-%m-%d}"
+        internal = self.is_minutes and self.variant == "internal"
+        part = f"-{self.internal_stem}" if internal else ""
+        return f"{self.labels.document}{part}-{self.starts_at:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)

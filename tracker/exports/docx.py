@@ -7,6 +7,7 @@ from io import BytesIO
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -15,7 +16,7 @@ from docx.text.paragraph import Paragraph
 
 from tracker.characters import xml_safe_data
 from tracker.config import Config
-from tracker.exports.data import Labels, MeetingDocument, Point
+from tracker.exports.data import Labels, MeetingDocument, Minutes, Point
 
 GREY = RGBColor(0x44, 0x44, 0x44)
 RED = RGBColor(0xA3, 0x00, 0x00)
@@ -128,12 +129,16 @@ def _header(document: DocxDocument, doc: MeetingDocument) -> None:
     if doc.cancelled or doc.draft:
         run = document.add_paragraph().add_run(labels.cancelled if doc.cancelled else labels.draft)
         run.bold, run.font.color.rgb = True, RED
+    copy = document.add_paragraph().add_run(doc.copy_text)
+    copy.italic, copy.bold = doc.variant != "internal", doc.variant == "internal"
+    copy.font.color.rgb = RED if doc.variant == "internal" else GREY
     _line(document, labels.date, f"{doc.date_text}, {doc.time_text}")
-    if doc.video_link:
+    if doc.video_link and doc.minutes is None:
         _line(document, labels.video, doc.video_link)
-    if doc.is_minutes:
+    if doc.minutes is not None:
         _line(document, labels.present, ", ".join(doc.present) or "–")
         _line(document, labels.absent, ", ".join(doc.absent) or "–")
+        _line(document, doc.minutes.labels.persons, ", ".join(doc.minutes.persons) or "–")
 
 
 def _details(document: DocxDocument, point: Point, labels: Labels) -> None:
@@ -168,16 +173,70 @@ def _outcome_table(document: DocxDocument, point: Point, labels: Labels) -> Tabl
     return table
 
 
-def _minutes(document: DocxDocument, point: Point, labels: Labels) -> None:
-    if not point.standing:
-        state = document.add_paragraph().add_run(
-            labels.discussed if point.discussed else labels.not_discussed
-        )
-        state.bold, state.font.size = not point.discussed, Pt(8.5)
+def _outcome(document: DocxDocument, point: Point, labels: Labels) -> None:
     if point.note.strip():
         _line(document, point.note_label, point.note.strip())
     if point.decision.strip() or point.tasks:
         _outcome_table(document, point, labels)
+
+
+def _points(document: DocxDocument, doc: MeetingDocument, level: int) -> None:
+    """The TOPs under their groups' headings."""
+    for section in doc.sections:
+        if section.heading:
+            document.add_heading(section.heading, level=level)
+        for point in section.points:
+            document.add_heading(f"{point.label} {point.title}", level=level + 1)
+            _details(document, point, doc.labels)
+            if doc.is_minutes:
+                _outcome(document, point, doc.labels)
+    if not doc.sections:
+        empty = doc.minutes.labels.nothing_discussed if doc.minutes else doc.labels.empty
+        document.add_paragraph(empty)
+
+
+def _rows(document: DocxDocument, rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> None:
+    """A compact table without a heading row: the summary's and the list "vertagt"'s lines."""
+    table = document.add_table(rows=len(rows), cols=len(widths))
+    table.style = "Table Grid"
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value, width in zip(row.cells, values, widths, strict=True):
+            cell.text, cell.width = value, Mm(width)
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(9)
+
+
+def _summary(document: DocxDocument, doc: MeetingDocument, minutes: Minutes) -> None:
+    texts, labels = minutes.labels, doc.labels
+    document.add_heading(texts.decisions, level=1)
+    if minutes.decisions:
+        rows = [(d.label, d.title, d.text) for d in minutes.decisions]
+        _rows(document, rows, (20, 65, 87))
+    else:
+        document.add_paragraph(texts.no_decisions)
+    document.add_heading(texts.tasks, level=1)
+    for group in minutes.tasks:
+        document.add_heading(group.owner, level=3)
+        rows = [
+            (task.title + (f" ({labels.done})" if task.done else ""), task.point, task.due_text)
+            for task in group.tasks
+        ]
+        _rows(document, rows, (118, 27, 27))
+    if not minutes.tasks:
+        document.add_paragraph(texts.no_tasks)
+
+
+def _minutes(document: DocxDocument, doc: MeetingDocument, minutes: Minutes) -> None:
+    """The summary on the first page; the discussed TOPs; the compact list "vertagt"."""
+    _summary(document, doc, minutes)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_heading(minutes.labels.discussed, level=1)
+    _points(document, doc, level=2)
+    document.add_heading(minutes.labels.deferred, level=1)
+    if minutes.deferred:
+        _rows(document, [(d.label, d.title, d.reason) for d in minutes.deferred], (20, 100, 52))
+    else:
+        document.add_paragraph("–")
 
 
 def render(doc: MeetingDocument, author: str = Config.ORGANISATION_NAME) -> bytes:
@@ -190,16 +249,10 @@ def render(doc: MeetingDocument, author: str = Config.ORGANISATION_NAME) -> byte
     _page_setup(document)
     _footer(document, doc)
     _header(document, doc)
-    for section in doc.sections:
-        if section.heading:
-            document.add_heading(section.heading, level=1)
-        for point in section.points:
-            document.add_heading(f"{point.label} {point.title}", level=2)
-            _details(document, point, doc.labels)
-            if doc.is_minutes:
-                _minutes(document, point, doc.labels)
-    if not doc.sections:
-        document.add_paragraph(doc.labels.empty)
+    if doc.minutes is not None:
+        _minutes(document, doc, doc.minutes)
+    else:
+        _points(document, doc, level=1)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

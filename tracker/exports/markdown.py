@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.exports.data import Labels, MeetingDocument, Point, TaskLine
+from tracker.exports.data import Labels, MeetingDocument, Minutes, Point, TaskLine
 
 
 def _one_line(text: str) -> str:
@@ -14,12 +14,15 @@ def _header(doc: MeetingDocument) -> list[str]:
     lines = [f"# {labels.document}: {doc.title}", ""]
     if doc.draft or doc.cancelled:
         lines += [f"**{labels.cancelled if doc.cancelled else labels.draft}**", ""]
+    lines += [f"_{doc.copy_text}_", ""]
     lines.append(f"{labels.date}: {doc.date_text}, {doc.time_text}  ")
-    if doc.video_link:
+    if doc.video_link and doc.minutes is None:
         lines.append(f"{labels.video}: {doc.video_link}  ")
-    if doc.is_minutes:
+    if doc.minutes is not None:
         lines.append(f"{labels.present}: {', '.join(doc.present) or '–'}  ")
         lines.append(f"{labels.absent}: {', '.join(doc.absent) or '–'}  ")
+        persons = ", ".join(doc.minutes.persons) or "–"
+        lines.append(f"{doc.minutes.labels.persons}: {_one_line(persons)}  ")
     return lines
 
 
@@ -39,8 +42,7 @@ def _task(task: TaskLine, labels: Labels) -> str:
 
 
 def _outcome(point: Point, labels: Labels) -> list[str]:
-    state = labels.discussed if point.discussed else labels.not_discussed
-    lines = [] if point.standing else [f"_{state}_", ""]
+    lines = []
     if point.note.strip():
         lines += [f"{point.note_label}: {point.note.strip()}", ""]
     if point.decision.strip():
@@ -50,8 +52,8 @@ def _outcome(point: Point, labels: Labels) -> list[str]:
     return lines
 
 
-def _point(point: Point, doc: MeetingDocument) -> list[str]:
-    lines = [f"### {point.label} {_one_line(point.title)}", ""]
+def _point(point: Point, doc: MeetingDocument, level: str = "###") -> list[str]:
+    lines = [f"{level} {point.label} {_one_line(point.title)}", ""]
     details = _details(point, doc.labels)
     if details:
         lines += [details, ""]
@@ -60,9 +62,49 @@ def _point(point: Point, doc: MeetingDocument) -> list[str]:
     return lines
 
 
+def _summary(minutes: Minutes, labels: Labels) -> list[str]:
+    """Decisions, then tasks by owner: what the first page of the PDF holds."""
+    texts = minutes.labels
+    lines = [f"## {texts.decisions}", ""]
+    for decision in minutes.decisions:
+        title = _one_line(decision.title)
+        lines.append(f"- {decision.label} {title}: **{_one_line(decision.text)}**")
+    lines += ([""] if minutes.decisions else [texts.no_decisions, ""]) + [f"## {texts.tasks}", ""]
+    for group in minutes.tasks:
+        lines += [f"**{_one_line(group.owner)}**", ""]
+        for task in group.tasks:
+            parts = [
+                _one_line(task.title),
+                task.point,
+                task.due_text and f"{labels.due}: {task.due_text}",
+            ]
+            done = f" ({labels.done})" if task.done else ""
+            lines.append("- " + " – ".join(part for part in parts if part) + done)
+        lines.append("")
+    return lines + ([] if minutes.tasks else [texts.no_tasks, ""])
+
+
+def _minutes(doc: MeetingDocument, minutes: Minutes) -> list[str]:
+    """The summary, the discussed TOPs in agenda order, the compact list "vertagt"."""
+    lines = _summary(minutes, doc.labels) + [f"## {minutes.labels.discussed}", ""]
+    for section in doc.sections:
+        if section.heading:
+            lines += [f"### {_one_line(section.heading)}", ""]
+        for point in section.points:
+            lines += _point(point, doc, level="####")
+    if not doc.sections:
+        lines += [minutes.labels.nothing_discussed, ""]
+    lines += [f"## {minutes.labels.deferred}", ""]
+    for line in minutes.deferred:
+        lines.append(f"- {line.label} {_one_line(line.title)} – _{line.reason}_")
+    return lines + ["" if minutes.deferred else "–", ""]
+
+
 def render(doc: MeetingDocument) -> str:
     """Write the agenda or minutes as Markdown: TOP headings, decisions and tasks."""
     lines = _header(doc) + [""]
+    if doc.minutes is not None:
+        return "\n".join(lines + _minutes(doc, doc.minutes)).rstrip() + "\n"
     for section in doc.sections:
         if section.heading:
             lines += [f"## {_one_line(section.heading)}", ""]

@@ -7,6 +7,7 @@ may not see are reduced to a placeholder before any exporter gets them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -24,10 +25,10 @@ from tracker.exports.data import (
     Section,
     SeriesData,
     TaskLine,
+    Variant,
 )
 from tracker.i18n import _, format_date, get_locale, ngettext
 from tracker.items.models import Item
-from tracker.items.permissions import can_view
 from tracker.meetings.models import (
     AgendaEntry,
     EntryKind,
@@ -37,6 +38,7 @@ from tracker.meetings.models import (
     MeetingStatus,
     Task,
 )
+from tracker.meetings.permissions import document_shows
 from tracker.meetings.services import attendance_of, next_occurrence
 
 CANCELLED = MeetingStatus.CANCELLED
@@ -102,10 +104,12 @@ def _load_entries(meeting: Meeting) -> list[AgendaEntry]:
     )
 
 
-def _attendance(meeting: Meeting) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _attendance(meeting: Meeting) -> tuple[tuple[str, ...], tuple[str, ...], set[int]]:
+    """The networks present and absent (short names), and the absent ones' ids."""
     attendance = attendance_of(meeting)
     present = tuple(p.network.short_name for p in attendance if p.present)
-    return present, tuple(p.network.short_name for p in attendance if not p.present)
+    absent = [p.network for p in attendance if not p.present]
+    return present, tuple(n.short_name for n in absent), {n.id for n in absent}
 
 
 def _history(entry: AgendaEntry) -> dict:
@@ -127,19 +131,31 @@ def _reason(entry: AgendaEntry) -> tuple[str, ...]:
     return () if counted else (entry.reason.label,)
 
 
-def _content(entry: AgendaEntry, viewer: User) -> dict:
+Shows = Callable[[Item], bool]
+
+
+def _content(entry: AgendaEntry, shows: Shows) -> dict:
     item = entry.item
     if item is None:
         if entry.kind is EntryKind.STANDING:
             return {"title": entry.title, "standing": True}
         return {"title": entry.title, "details": _reason(entry)}
-    if not can_view(viewer, item):
+    if not shows(item):
         return {"title": _("Confidential item"), "details": _reason(entry), "hidden": True}
     return {
         "title": f"{item.reference} {item.title}",
         "company": item.company.name,
         "details": (item.kind.label, entry.item_status.label, *_reason(entry)),
     }
+
+
+def entry_title(entry: AgendaEntry, shows: Shows) -> str:
+    """The title an export gives the entry: a placeholder for an item it does not show."""
+    return _content(entry, shows)["title"]
+
+
+def point_label(number: int) -> str:
+    return _("Item %(number)d", number=number)
 
 
 def _outcome(entry: AgendaEntry) -> dict:
@@ -158,13 +174,12 @@ def _outcome(entry: AgendaEntry) -> dict:
     }
 
 
-def _point(number: int, entry: AgendaEntry, viewer: User, kind: DocumentKind) -> Point:
-    content = _content(entry, viewer)
+def _point(number: int, entry: AgendaEntry, shows: Shows, kind: DocumentKind) -> Point:
+    content = _content(entry, shows)
     minutes = {"discussed": entry.discussed} if kind == "minutes" else {}
     if kind == "minutes" and not content.get("hidden"):
         minutes.update(_outcome(entry))
-    label = _("Item %(number)d", number=number)
-    return Point(number=number, label=label, **content, **_history(entry), **minutes)
+    return Point(number=number, label=point_label(number), **content, **_history(entry), **minutes)
 
 
 def _group_heading(entry: AgendaEntry) -> str | None:
@@ -174,14 +189,29 @@ def _group_heading(entry: AgendaEntry) -> str | None:
     return entry.network.name if entry.network else _("Not yet assigned")
 
 
-def _sections(entries: list[AgendaEntry], viewer: User, kind: DocumentKind) -> tuple:
+def in_minutes_body(entry: AgendaEntry) -> bool:
+    """Discussed entries, and standing topics for which something was recorded."""
+    if entry.kind is EntryKind.STANDING:
+        return bool(entry.note.strip() or entry.decision.strip() or entry.tasks)
+    return entry.discussed
+
+
+def _sections(numbered: list[tuple[int, AgendaEntry]], shows: Shows, kind: DocumentKind):
     sections: list[tuple[str | None, list[Point]]] = []
-    for number, entry in enumerate(entries, start=1):
+    for number, entry in numbered:
         heading = _group_heading(entry)
         if not sections or sections[-1][0] != heading or heading is None:
             sections.append((heading, []))
-        sections[-1][1].append(_point(number, entry, viewer, kind))
+        sections[-1][1].append(_point(number, entry, shows, kind))
     return tuple(Section(heading or "", tuple(points)) for heading, points in sections)
+
+
+def _copy_texts(variant: Variant) -> dict:
+    if variant == "distribution":
+        text = _("Distribution copy: confidential items are not shown.")
+    else:
+        text = _("Internal copy: do not forward.")
+    return {"variant": variant, "copy_text": text, "internal_stem": _("internal")}
 
 
 def _span(meeting: Meeting) -> tuple[datetime, datetime]:
@@ -196,12 +226,26 @@ def _when(meeting: Meeting) -> tuple[datetime, datetime, str, str]:
     return start, end, day, hours
 
 
-def build_document(meeting: Meeting, *, viewer: User, kind: DocumentKind) -> MeetingDocument:
-    """Collect a meeting's agenda or minutes as plain data for ``viewer``."""
+def build_document(
+    meeting: Meeting, *, viewer: User, kind: DocumentKind, variant: Variant = "internal"
+) -> MeetingDocument:
+    """Collect a meeting's agenda or minutes as plain data for ``viewer``.
+
+    ``variant`` "distribution" is the copy to send on: no confidential item for anyone;
+    "internal" shows ``viewer`` what they may see.
+    """
     if kind not in ("agenda", "minutes"):
         raise ValueError(f"unknown document kind {kind!r}")
+    shows = document_shows(viewer, variant)
     start, end, day, hours = _when(meeting)
-    present, absent = _attendance(meeting) if kind == "minutes" else ((), ())
+    numbered = list(enumerate(_load_entries(meeting), start=1))
+    present, absent, minutes = (), (), None
+    if kind == "minutes":
+        from tracker.meetings.minutes import summarize
+
+        present, absent, absent_ids = _attendance(meeting)
+        minutes = summarize(meeting, numbered, shows, absent_ids)
+        numbered = [(number, entry) for number, entry in numbered if in_minutes_body(entry)]
     return MeetingDocument(
         kind=kind,
         meeting_id=meeting.id,
@@ -217,9 +261,11 @@ def build_document(meeting: Meeting, *, viewer: User, kind: DocumentKind) -> Mee
         draft=kind == "minutes" and meeting.status is not MeetingStatus.CLOSED,
         cancelled=meeting.status is CANCELLED,
         labels=_labels(kind),
-        sections=_sections(_load_entries(meeting), viewer, kind),
+        sections=_sections(numbered, shows, kind),
         present=present,
         absent=absent,
+        minutes=minutes,
+        **_copy_texts(variant),
     )
 
 

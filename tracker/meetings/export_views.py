@@ -12,8 +12,9 @@ from flask_login import current_user, login_required
 
 from tracker.db import db, unit_of_work
 from tracker.downloads import download
-from tracker.exceptions import TemporarilyUnavailable
+from tracker.exceptions import TemporarilyUnavailable, ValidationFailed
 from tracker.exports import docx, ical, markdown, pdf, pdf_slots
+from tracker.exports.data import VARIANTS
 from tracker.i18n import _, _l, get_locale
 from tracker.meetings import series as series_services
 from tracker.meetings.documents import MeetingDocument, build_document, build_series_calendar
@@ -76,14 +77,23 @@ def export_locale() -> str:
     return wanted if wanted in current_app.config["LANGUAGES"] else str(get_locale())
 
 
+def export_variant() -> str:
+    """The copy asked for with ?variant=: distribution or internal (the default)."""
+    wanted = request.args.get("variant", "internal")
+    if wanted not in VARIANTS:
+        raise ValidationFailed(_("Unknown version of the document: distribution or internal."))
+    return wanted
+
+
 @bp.get("/<int:meeting_id>/<any(agenda, minutes):kind>.<any(pdf, docx, md):fmt>")
 @login_required
 def document(meeting_id: int, kind: str, fmt: str):
-    """Download a meeting's agenda or minutes as PDF, Word or Markdown."""
+    """Download a meeting's agenda or minutes as PDF, Word or Markdown, in either copy."""
     meeting = db.get_or_404(Meeting, meeting_id)
     render, mimetype = RENDERERS[fmt]
+    variant = export_variant()
     with force_locale(export_locale()):
-        doc = build_document(meeting, viewer=current_user, kind=kind)
+        doc = build_document(meeting, viewer=current_user, kind=kind, variant=variant)
         body = render(doc)
     return download(body, mimetype, f"{doc.filename_stem}.{fmt}")
 

@@ -2,8 +2,11 @@
 
 Each builder runs in the sender, in the recipient's language, and builds the documents
 for that recipient: what they may not see (a confidential item) is a placeholder in the
-text and in the attached PDF and Word files alike. Informed recipients have no login;
-they read as an outsider (no network, no rights): no confidential content at all. The
+text and in the attached PDF and Word files alike. The minutes go out as the distribution
+copy (no confidential item for anyone) unless the office chose the internal copy, which
+each participant gets as they may see it; the agenda goes in the copy the office chose
+when sending it. Informed recipients have no login; they read as an outsider (no network,
+no rights) and always get the distribution copy. The
 PDF takes one of the PDF slots and is bounded in time and memory like a download; one
 that cannot be made leaves the mail with the Word file, and says so. Readers who see the
 same document (most see the same items) share one rendering: the sender keeps the last few
@@ -25,7 +28,7 @@ from sqlalchemy.orm import joinedload
 from tracker.auth.models import User, UserRole
 from tracker.db import db
 from tracker.exports import docx, ical_request, pdf, pdf_slots
-from tracker.exports.data import MeetingDocument
+from tracker.exports.data import VARIANTS, MeetingDocument
 from tracker.i18n import N_, _, _l
 from tracker.items.permissions import can_view
 from tracker.mail import compose, kinds
@@ -118,7 +121,8 @@ def build_agenda(message) -> compose.Mail | None:
     user = db.session.get(User, message.user_id)
     if meeting is None or user is None or not meeting.is_open:
         return None  # cancelled or held meanwhile: nothing left to invite to
-    doc = build_document(meeting, viewer=user, kind="agenda")
+    variant = _variant(message, "internal")
+    doc = build_document(meeting, viewer=user, kind="agenda", variant=variant)
     network_id = answering_network_id(meeting, user)
     network = db.session.get(Network, network_id) if network_id else None
     links = attendance_replies.links(meeting, network, user) if network else None
@@ -141,6 +145,12 @@ def build_agenda(message) -> compose.Mail | None:
     return mail
 
 
+def _variant(message, default: str) -> str:
+    """The copy queued with the message; an unknown value gets the distribution copy."""
+    wanted = message.params.get("variant") or default
+    return wanted if wanted in VARIANTS else "distribution"
+
+
 def _minutes_reader(message) -> tuple[User, bool] | None:
     """Who the minutes are built for, and whether they have a login; None: nobody now."""
     informed_id = message.params.get("informed")
@@ -152,13 +162,15 @@ def _minutes_reader(message) -> tuple[User, bool] | None:
 
 
 def build_minutes(message) -> compose.Mail | None:
-    """The minutes (distribution copy) for a participant or an informed recipient."""
+    """The minutes for a participant or an informed recipient: the distribution copy,
+    or the internal one if the office chose it (never for the distribution list)."""
     meeting = db.session.get(Meeting, message.params.get("meeting"))
     reader = _minutes_reader(message)
     if meeting is None or reader is None or not meeting.is_closed:
         return None
     viewer, has_login = reader
-    doc = build_document(meeting, viewer=viewer, kind="minutes")
+    variant = _variant(message, "distribution") if has_login else "distribution"
+    doc = build_document(meeting, viewer=viewer, kind="minutes", variant=variant)
     return _document_mail(
         "meeting_minutes",
         N_("Minutes: %(title)s on %(date)s"),

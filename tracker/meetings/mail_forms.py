@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker import limits
@@ -21,3 +21,20 @@ class InformedRecipientForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button and its CSRF token: sending the agenda, answering an attendance link."""
+
+
+class DocumentMailForm(FlaskForm):
+    """Sending the agenda or the minutes: which copy the recipients get."""
+
+    # The service checks the value (tracker.meetings.mails.check_variant).
+    variant = RadioField(
+        _l("Copy"),
+        choices=options(
+            [
+                ("internal", _l("Internal copy: each recipient sees what they may see")),
+                ("distribution", _l("Distribution copy: no confidential item for anyone")),
+            ]
+        ),
+        default="internal",
+        validate_choice=False,
+    )

@@ -12,7 +12,7 @@ from tracker.exceptions import ValidationFailed
 from tracker.forms_support import apply_error
 from tracker.i18n import _, ngettext
 from tracker.meetings import attendance_replies, mails
-from tracker.meetings.mail_forms import ConfirmForm, InformedRecipientForm
+from tracker.meetings.mail_forms import ConfirmForm, DocumentMailForm, InformedRecipientForm
 from tracker.meetings.models import InformedRecipient, Meeting, MeetingSeries
 from tracker.meetings.permissions import can_manage_series
 from tracker.meetings.views import bp
@@ -29,10 +29,10 @@ def send_agenda(meeting_id: int):
     """Show who gets the agenda; on confirmation, send it (coordination office)."""
     _office_only()
     meeting = db.get_or_404(Meeting, meeting_id)
-    form = ConfirmForm()
+    form = DocumentMailForm()
     if form.validate_on_submit():
         with unit_of_work():
-            count = mails.send_agenda(meeting, actor=current_user)
+            count = mails.send_agenda(meeting, actor=current_user, variant=form.variant.data)
         flash(
             ngettext(
                 "The agenda is on its way to %(num)d recipient.",

@@ -6,8 +6,11 @@ coordination office (every active admin). The office sends them the agenda from 
 meeting page, as often as it likes (each sending a new iCalendar SEQUENCE). Closing a
 meeting queues the minutes (the distribution copy) for the participants and for the
 series' informed recipients (people without a login), and every owner of an open task of
-the meeting a mail with their tasks. Everything is queued in the change's unit of work
-and built per recipient at delivery (tracker/meetings/mail_content.py).
+the meeting a mail with their tasks. The agenda goes in the copy the office chooses
+(internal: each recipient sees what they may see; or the distribution copy); the minutes
+on closing always as the distribution copy, which shows no confidential item to anyone.
+Everything is queued in the change's unit of work and built per recipient at delivery
+(tracker/meetings/mail_content.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from tracker import events
 from tracker.auth.models import User, UserRole
 from tracker.db import db
 from tracker.exceptions import PermissionDenied, ValidationFailed
+from tracker.exports.data import VARIANTS
 from tracker.i18n import _
 from tracker.mail import outbox
 from tracker.mail.models import MessageStatus, OutboxMessage
@@ -61,20 +65,34 @@ def agenda_recipients(meeting: Meeting) -> list[tuple[User, int | None]]:
     return [(user, _answering(user, taking_part)) for user in participants(meeting)]
 
 
-def send_agenda(meeting: Meeting, *, actor: User) -> int:
+def check_variant(variant: str) -> str:
+    """The copy a sending uses: distribution (no confidential item) or internal."""
+    if variant not in VARIANTS:
+        raise ValidationFailed(_("Choose the distribution copy or the internal copy."))
+    return variant
+
+
+def send_agenda(meeting: Meeting, *, actor: User, variant: str = "internal") -> int:
     """Queue the agenda for every participant (the coordination office); return how many.
 
-    The meeting's revision is raised, so that this sending's invitation has a higher
-    SEQUENCE than any before it.
+    ``variant`` "internal": each recipient's copy shows what they may see; "distribution":
+    no confidential item for anyone. The meeting's revision is raised, so that this
+    sending's invitation has a higher SEQUENCE than any before it.
     """
     if not can_manage_series(actor):
         raise PermissionDenied(_("Only the coordination office sends the agenda."))
+    check_variant(variant)
     require_open(meeting)
     touch(meeting)
     sequence = meeting.revision
     queued = [
         outbox.enqueue(
-            "agenda", user=user, about=about(meeting), meeting=meeting.id, sequence=sequence
+            "agenda",
+            user=user,
+            about=about(meeting),
+            meeting=meeting.id,
+            sequence=sequence,
+            variant=variant,
         )
         for user in participants(meeting)
     ]
@@ -131,6 +149,7 @@ def _on_meeting_closed(meeting: Meeting, **_values) -> None:
             about=about(meeting),
             dedupe_key=f"minutes:{key}:u{user.id}",
             meeting=meeting.id,
+            variant="distribution",
         )
     for recipient in informed_recipients(meeting.series):
         outbox.enqueue(

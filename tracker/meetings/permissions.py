@@ -34,3 +34,19 @@ def require_entry_visible(entry, actor: User) -> None:
 
     if entry.item is not None and not can_view(actor, entry.item):
         raise NotFound()
+
+
+def document_shows(viewer: User, variant: str):
+    """Which items an agenda or minutes shows in full; the others are placeholders.
+
+    The distribution copy is the one to send on: it shows no confidential item to anyone,
+    the coordination office included, so every reader gets the same text. The internal
+    copy shows each reader what they may see.
+    """
+    from tracker.items.permissions import can_view
+
+    if variant == "distribution":
+        return lambda item: not item.confidential
+    if variant == "internal":
+        return lambda item: can_view(viewer, item)
+    raise ValueError(f"unknown variant {variant!r}")
