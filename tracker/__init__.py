@@ -45,7 +45,18 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
-    from tracker import api, caching, cli, errors, i18n, limits, mail, security, templating
+    from tracker import (
+        api,
+        caching,
+        cli,
+        errors,
+        i18n,
+        limits,
+        mail,
+        security,
+        templating,
+        webhooks,
+    )
     from tracker.auth import sessions
 
     caching.init_app(app)
@@ -58,6 +69,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     cli.init_app(app)
     mail.init_app(app)
     api.init_app(app)
+    webhooks.init_app(app)
     register_listeners(app)
     return app
 

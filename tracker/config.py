@@ -85,6 +85,19 @@ class Config:
     MAIL_RETRY_SECONDS = 30
     MAIL_RETRY_MAX_SECONDS = 1800
     MAIL_POLL_SECONDS = 5
+    # Webhooks (tracker/webhooks): the delivery's settings as the sender's above; each step of
+    # a request (connect, send, each read) times out after WEBHOOKS_TIMEOUT seconds and at
+    # most WEBHOOKS_RESPONSE_BYTES of an answer are read. Only https to public addresses,
+    # unless these allow plain http or private and loopback addresses (tests, local receivers).
+    WEBHOOKS_BATCH = 50
+    WEBHOOKS_CLAIM_SECONDS = 300
+    WEBHOOKS_MAX_ATTEMPTS = 8
+    WEBHOOKS_RETRY_SECONDS = 30
+    WEBHOOKS_RETRY_MAX_SECONDS = 3600
+    WEBHOOKS_TIMEOUT = 10
+    WEBHOOKS_RESPONSE_BYTES = 4096
+    WEBHOOKS_ALLOW_HTTP = False
+    WEBHOOKS_ALLOW_PRIVATE = False
     # The weekly digest: weekday (Monday = 0) and local time in the initiative's zone.
     DIGEST_WEEKDAY = 0
     DIGEST_TIME = "07:00"

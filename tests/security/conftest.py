@@ -39,6 +39,8 @@ from tracker.meetings import agenda, live
 from tracker.meetings import series as series_services
 from tracker.meetings import services as meetings
 from tracker.reports import services as reports
+from tracker.webhooks.models import WebhookEndpoint
+from tracker.webhooks.signing import new_secret
 
 SECRET = "Geheimprojekt"
 
@@ -184,6 +186,10 @@ def world(app, make_network, make_user, make_topic, make_series, today) -> World
     records["shared_view"] = saved_views.save_view(
         owner=manager_a, name="Alle offenen", query="status=open", shared=True
     )
+    records["webhook"] = WebhookEndpoint(  # as registered: the URL was checked then
+        url="https://hooks.example.org/in", events=["item.created"], secret=new_secret()
+    )
+    db.session.add(records["webhook"])
     calendar = reports.renew_calendar_token(manager_a)
     series_services.renew_feed_token(records["series"], actor=admin)
     audit.record("security_test", actor=admin, subject="world")
