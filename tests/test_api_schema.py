@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from api_world import PRINCIPALS, api_world_fixture  # noqa: F401 - the fixture
+from api_world import PRINCIPALS, SECRET, api_world_fixture  # noqa: F401 - the fixture
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -35,7 +35,7 @@ def api_user(request, make_user, make_network, make_item):
 # Schema-valid data may still be refused (422) by the register's rules: an id of no network,
 # a blank title. Every other check of schemathesis runs.
 NOT_CHECKED = [positive_data_acceptance]
-OPERATIONS = 22  # every operation of the document is run: a new one raises this count
+OPERATIONS = 23  # every operation of the document is run: a new one raises this count
 
 
 def test_the_api_answers_as_its_document_says(app, api_user):
@@ -74,6 +74,8 @@ READS = [
     ("/api/v1/agenda-entries/{entry_id}", {"entry_id": "secret_entry"}),
     ("/api/v1/tasks/{task_id}", {"task_id": "secret_task"}),
     ("/api/v1/tasks/mine", {}),
+    ("/api/v1/search", {}, {"q": "Sensorik"}),
+    ("/api/v1/search", {}, {"q": SECRET, "kind": "activities"}),
 ]
 
 
@@ -86,8 +88,9 @@ def _value(world, key: str):
 def test_real_records_answer_as_the_document_says(app, api_world, principal):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = api_world.headers(principal)
-    for path, params in READS:
+    for path, params, *query in READS:
         operation = schema[path]["GET"]
         values = {name: _value(api_world, key) for name, key in params.items()}
-        case = operation.Case(path_parameters=values, headers=headers)
+        query = query[0] if query else None
+        case = operation.Case(path_parameters=values, query=query, headers=headers)
         case.call_and_validate(excluded_checks=NOT_CHECKED)

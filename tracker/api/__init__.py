@@ -21,6 +21,7 @@ def init_app(app) -> None:
         items,
         meeting_writes,
         meetings,
+        search,
         spec,
         token_views,
     )
@@ -28,7 +29,8 @@ def init_app(app) -> None:
 
     api = spec.make_api(app)
     auth.init_app(app)
-    for blueprint in (items.bp, directory.bp, companies.bp, meetings.bp):
+    blueprints = (items.bp, directory.bp, companies.bp, meetings.bp, search.bp)
+    for blueprint in blueprints:
         csrf.exempt(blueprint)  # a token, not a cookie: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
     app.register_blueprint(token_views.bp)
