@@ -443,6 +443,24 @@ API_RESOURCES = [
     get("api_search.search", "/api/v1/search?q=Geheimprojekt", TOKEN_ONLY),
 ]
 
+# Webhooks: the office's pages alone; an endpoint that does not exist is not found.
+WEBHOOKS = [
+    get("webhooks.endpoint_list", "/admin/webhooks", ADMINS),
+    get("webhooks.endpoint_new", "/admin/webhooks/new", ADMINS),
+    post("webhooks.endpoint_new", "/admin/webhooks/new", ADMINS, {"url": ""}),
+    get("webhooks.endpoint_edit", "/admin/webhooks/{webhook}", ADMINS),
+    post("webhooks.endpoint_edit", "/admin/webhooks/{webhook}", ADMINS, {"events": ""}),
+    get("webhooks.endpoint_log", "/admin/webhooks/{webhook}/deliveries", ADMINS),
+    get("webhooks.endpoint_log", "/admin/webhooks/{webhook}/deliveries?status=failed", ADMINS),
+    post("webhooks.endpoint_test", "/admin/webhooks/{webhook}/test", ADMINS),
+    post("webhooks.endpoint_delete", "/admin/webhooks/{webhook}/delete", ADMINS),
+    get("webhooks.endpoint_edit", "/admin/webhooks/999999", ADMIN_MISSING),
+    post("webhooks.endpoint_edit", "/admin/webhooks/999999", ADMIN_MISSING, {"events": ""}),
+    get("webhooks.endpoint_log", "/admin/webhooks/999999/deliveries", ADMIN_MISSING),
+    post("webhooks.endpoint_test", "/admin/webhooks/999999/test", ADMIN_MISSING),
+    post("webhooks.endpoint_delete", "/admin/webhooks/999999/delete", ADMIN_MISSING),
+]
+
 ROWS: list[Row] = [
     *AUTH,
     *DASHBOARD,
@@ -454,6 +472,7 @@ ROWS: list[Row] = [
     *MAIL,
     *API,
     *API_RESOURCES,
+    *WEBHOOKS,
 ]
 
 assert all(set(row.expect) == set(PRINCIPALS) for row in ROWS)
