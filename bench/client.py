@@ -31,16 +31,27 @@ class Session:
     def __init__(self, port: int, cookies: dict[str, str] | None = None):
         self.connection = http.client.HTTPConnection(HOST, port, timeout=120)
         self.cookies = dict(cookies or {})
+        self.last_location = ""
 
-    def request(self, method: str, path: str, form: dict | None = None) -> Answer:
+    def request(self, method: str, path: str, form: dict | list | None = None) -> Answer:
         """Send one request, read the whole answer, keep its cookies; time it."""
+        if form is None:
+            return self.send(method, path)
+        body = urllib.parse.urlencode(form, doseq=True).encode()
+        return self.send(method, path, body, "application/x-www-form-urlencoded")
+
+    def post_raw(self, path: str, body: bytes, content_type: str) -> Answer:
+        """Post a body encoded by the caller (a multipart upload)."""
+        return self.send("POST", path, body, content_type)
+
+    def send(
+        self, method: str, path: str, body: bytes | None = None, content_type: str = ""
+    ) -> Answer:
         headers = {"Accept-Encoding": "identity"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if content_type:
+            headers["Content-Type"] = content_type
         started = time.perf_counter()
         try:
             self.connection.request(method, path, body=body, headers=headers)
@@ -50,6 +61,7 @@ class Session:
             self.connection.close()  # a fresh connection for the next request
             return Answer(0, b"", time.perf_counter() - started)
         seconds = time.perf_counter() - started
+        self.last_location = response.headers.get("Location", "")
         self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
         return Answer(response.status, data, seconds)
 

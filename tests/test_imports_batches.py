@@ -8,10 +8,12 @@ from conftest import _make_app
 from imports_register import register_csv
 from sqlalchemy import create_engine, func, select, text
 
-from tracker.db import db
+from tracker import events
+from tracker.db import db, unit_of_work
 from tracker.i18n import _
 from tracker.imports import jobs, planning, services
 from tracker.imports.mapping import guess_mapping
+from tracker.items import services as items
 from tracker.items.models import Item
 
 
@@ -47,6 +49,73 @@ def test_every_batch_commits_and_the_progress_is_told(office):
     assert len(plan.created) == 7 and plan.problems == [] and not plan.failed
     assert told == [(0, 7, 0), (3, 7, 0), (6, 7, 0), (7, 7, 0)]
     assert seen == [0, 3, 6, 7]
+
+
+def _numbers(found) -> list[int]:
+    return sorted(int(item.reference.split("-")[1]) for item in found)
+
+
+def test_a_row_refused_while_writing_is_reported_and_the_rest_of_its_batch_kept(office, make_item):
+    """A batch is written at once; when one row is refused there (its key was imported by
+    someone else meanwhile), the batch is carried out again row by row: that row is
+    reported, the others are kept, and the reference numbers have no gaps."""
+    table = _table(7)
+    mapping = guess_mapping(table.headers)
+    keys = [v.key for v in planning.plan_import(table, mapping, network=office["home"]).rows]
+    meanwhile = []
+
+    def import_row_4_elsewhere(done, _total, _problems):
+        if done == 0:  # after the plan, before the first batch is written
+            with unit_of_work():
+                item = make_item(title="Schon da")
+                item.import_key = keys[2]
+            meanwhile.append(item)
+
+    plan = services.run_import(
+        table, mapping=mapping, network=office["home"], actor=office["admin"],
+        chunk_rows=5, progress=import_row_4_elsewhere,
+    )  # fmt: skip
+    assert [(p.row, p.message) for p in plan.problems] == [
+        (4, _("This row was imported meanwhile."))
+    ]
+    assert [i.import_row for i in plan.created] == [2, 3, 5, 6, 7, 8]
+    assert _numbers(plan.created) == [2, 3, 4, 5, 6, 7]  # after the one made meanwhile
+    assert db.session.scalar(select(func.count(Item.id))) == 7
+    # the last batch took a block of five numbers for three rows and gave two back
+    later = make_item(title="Danach")
+    assert _numbers([later]) == [8]
+
+
+def test_every_created_item_is_announced_once_after_it_is_saved(office):
+    told = []
+
+    def listener(item, **_details):
+        told.append((item.id, item.reference, item.version))
+
+    events.item_created.connect(listener)
+    try:
+        table = _table(12)
+        plan = services.run_import(
+            table, mapping=guess_mapping(table.headers), network=office["home"],
+            actor=office["admin"], chunk_rows=5,
+        )  # fmt: skip
+    finally:
+        events.item_created.disconnect(listener)
+    assert len(plan.created) == 12
+    assert sorted(told) == sorted((i.id, i.reference, 1) for i in plan.created)
+    assert all(item_id is not None for item_id, _ref, _version in told)
+    # written once, in their final state: the version a re-import compares with
+    assert {(i.version, i.import_version) for i in plan.created} == {(1, 1)}
+
+
+def test_reference_block_hands_out_in_order_and_gives_back_the_rest(office):
+    with unit_of_work():
+        block = items.ReferenceBlock(10)
+        taken = [block.take() for _n in range(3)]
+        block.close()
+        following = items.next_reference(int(taken[0][:4]))
+    assert [r[5:] for r in taken] == ["0001", "0002", "0003"]
+    assert following[5:] == "0004"
 
 
 def test_a_failed_batch_keeps_the_earlier_ones_and_reports_its_rows(app, office, tmp_path):

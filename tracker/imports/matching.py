@@ -58,16 +58,22 @@ def match_companies(names_by_row: list[tuple[int, str]], choices: dict[str, str]
         spellings.setdefault(legal_key(name), []).append(name)
         rows.setdefault(legal_key(name), []).append(row)
     matches = {k: CompanyMatch(k, best_spelling(v), rows[k]) for k, v in spellings.items()}
-    registered = _companies_by_stem({company_key(m.name) for m in matches.values()})
+    by_stem: dict[str, list[CompanyMatch]] = {}
     for match in matches.values():
-        _place(match, registered.get(company_key(match.name), []), matches)
+        by_stem.setdefault(company_key(match.name), []).append(match)
+    registered = _companies_by_stem(set(by_stem))
+    for stem, alike in by_stem.items():
+        for match in alike:
+            _place(match, registered.get(stem, []), alike)
         choice = choices.get(match.key)
         if match.fuzzy and choice in ("existing", "new"):
             match.use_candidate = choice == "existing"
     return matches
 
 
-def _place(match: CompanyMatch, registered: list[Company], matches: dict) -> None:
+def _place(match: CompanyMatch, registered: list[Company], alike: list[CompanyMatch]) -> None:
+    """Assign ``match`` to a registered company, or to one of the file's names ``alike`` it
+    (the same name but for case, accents and legal form)."""
     same = [c for c in registered if legal_key(c.name) == match.key]
     if same:
         match.existing = same[0]
@@ -77,8 +83,7 @@ def _place(match: CompanyMatch, registered: list[Company], matches: dict) -> Non
         match.candidate = registered[0]
         match.use_candidate = not form or not legal_form(registered[0].name)
         return
-    stem = company_key(match.name)
-    others = [m for m in matches.values() if m is not match and company_key(m.name) == stem]
+    others = [m for m in alike if m is not match]
     with_form = [m for m in others if legal_form(m.name)]
     if not form and len(with_form) == 1:  # "MÜLLER SENSORIK" beside "Müller Sensorik GmbH"
         match.candidate_key, match.use_candidate = with_form[0].key, True

@@ -60,19 +60,22 @@ def run_import(
     """Create an item for every valid new row, update corrected ones; skip the rest.
 
     The rows are carried out ``chunk_rows`` at a time, each batch in its own unit of work
-    (inside an outer one they all join it). A batch that fails as a whole is rolled back
-    and reported on each of its rows; the batches before it stay, the later ones are not
-    run (imported again, the file skips what was saved and imports the rest).
+    (inside an outer one they all join it). A batch is written at once; when one of its
+    rows is refused, the batch is carried out again row by row, so that the refused row is
+    reported and the others are kept. A batch that fails as a whole is rolled back and
+    reported on each of its rows; the batches before it stay, the later ones are not run
+    (imported again, the file skips what was saved and imports the rest).
     """
     if not actor.is_authenticated or not actor.is_admin:
         raise PermissionDenied(_("Only the coordination office imports registers."))
     plan = plan_import(table, mapping, network=network, default_kind=default_kind, choices=choices)
+    size = max(1, chunk_rows or current_app.config.get("IMPORT_CHUNK_ROWS") or CHUNK_ROWS)
     origin = Origin(filename[:FILE_NAME_LENGTH], actor, items.default_follow_up(), plan)
+    origin.references = items.ReferenceBlock(size)
     steps = [(v.row, lambda v=v: plan.created.append(origin.create(v))) for v in plan.rows]
     steps += [
         (u.row, lambda u=u: plan.updated.append(origin.update(u))) for u in plan.applied_updates
     ]
-    size = max(1, chunk_rows or current_app.config.get("IMPORT_CHUNK_ROWS") or CHUNK_ROWS)
     session = db.session()
     keep = session.expire_on_commit
     session.expire_on_commit = False  # the batches' records stay loaded for the next and the report
@@ -81,7 +84,7 @@ def run_import(
     try:
         with events.in_bulk():  # the rows' items are history: nobody is notified of them
             for start in range(0, len(steps), size):
-                if not _run_chunk(plan, steps[start : start + size], steps[start + size :]):
+                if not _run_chunk(origin, steps[start : start + size], steps[start + size :]):
                     break
                 if progress is not None:
                     done = min(start + size, len(steps))
@@ -95,13 +98,16 @@ def run_import(
     return plan
 
 
-def _run_chunk(plan: Plan, chunk: list, later: list) -> bool:
+def _run_chunk(origin: Origin, chunk: list, later: list) -> bool:
     """Carry out one batch of rows in a unit of work; False when it failed as a whole."""
+    plan = origin.plan
     created, updated, problems = len(plan.created), len(plan.updated), len(plan.problems)
     try:
         with unit_of_work():
-            for row, step in chunk:
-                _guarded(plan, row, step)
+            if not _at_once(origin, chunk):
+                for row, step in chunk:
+                    _guarded(origin, row, step)
+            origin.references.close()
     except Exception:  # noqa: BLE001 - the database refused the batch: report, keep the others
         logging.getLogger(__name__).exception("import batch from row %d failed", chunk[0][0])
         del plan.created[created:], plan.updated[updated:], plan.problems[problems:]
@@ -110,8 +116,25 @@ def _run_chunk(plan: Plan, chunk: list, later: list) -> bool:
         not_run = _("This row was not imported: an earlier batch failed.")
         plan.problems += [Problem(row, "", not_run) for row, _step in later]
         plan.failed = True
+        origin.rolled_back()
         _load_again(plan)
         return False
+    return True
+
+
+def _at_once(origin: Origin, chunk: list) -> bool:
+    """Carry out the batch's rows in one savepoint; False, with nothing kept, if one is refused."""
+    plan = origin.plan
+    created, updated = len(plan.created), len(plan.updated)
+    try:
+        with db.session.begin_nested():
+            for _row, step in chunk:
+                step()
+    except (ServiceError, IntegrityError):
+        del plan.created[created:], plan.updated[updated:]
+        origin.rolled_back()
+        return False
+    origin.announce()
     return True
 
 
@@ -124,14 +147,24 @@ def _load_again(plan: Plan) -> None:
         db.session.scalars(chosen.options(selectinload(Item.company))).all()
 
 
-def _guarded(plan: Plan, row: int, step) -> None:
+def _guarded(origin: Origin, row: int, step) -> None:
+    """Carry out one row in a savepoint of its own; a refusal is the row's problem."""
+    plan = origin.plan
+    created, updated = len(plan.created), len(plan.updated)
+    references, origin.references = origin.references, None  # a rollback would undo a block
     try:
         with db.session.begin_nested():
             step()
-    except ServiceError as exc:
-        plan.problems.append(Problem(row, "", exc.message))
-    except IntegrityError:  # imported by someone else in the meantime
-        plan.problems.append(Problem(row, "", _("This row was imported meanwhile.")))
+    except (ServiceError, IntegrityError) as exc:
+        del plan.created[created:], plan.updated[updated:]
+        message = exc.message if isinstance(exc, ServiceError) else None
+        # an IntegrityError: the row was imported by someone else in the meantime
+        plan.problems.append(Problem(row, "", message or _("This row was imported meanwhile.")))
+        origin.rolled_back()
+    else:
+        origin.announce()
+    finally:
+        origin.references = references
 
 
 @dataclass
@@ -144,16 +177,19 @@ class Origin:
     plan: Plan
     registered: dict[str, Company] = field(default_factory=dict)
     contacts: dict[tuple[int, str], object] = field(default_factory=dict)
+    references: items.ReferenceBlock | None = None
+    unannounced: list[Item] = field(default_factory=list)
 
     def company(self, values: RowValues) -> Company:
         target = target_company(self.plan, values)
         if isinstance(target, Company):
             return target
-        if legal_key(target) not in self.registered:
-            self.registered[legal_key(target)] = companies.create_company(
+        found = self.registered.get(legal_key(target))
+        if found is None or inspect(found).transient:  # none yet, or rolled back
+            found = self.registered[legal_key(target)] = companies.create_company(
                 actor=self.actor, name=target, other_legal_form=True
             )
-        return self.registered[legal_key(target)]
+        return found
 
     def contact(self, company: Company, values: RowValues):
         if not values.contact_name:
@@ -179,9 +215,13 @@ class Origin:
         return contact
 
     def create(self, values: RowValues) -> Item:
-        """Create the item of one checked row through the register's own services."""
+        """Build the item of one checked row in its final state, through the register's rules.
+
+        The item is written with the others of its batch and announced as created then; its
+        way to the row's status is recorded on its timeline, not announced step by step.
+        """
         company = self.company(values)
-        item = items.create_item(
+        item = items.build_item(
             actor=self.actor,
             title=values.title,
             kind=values.kind,
@@ -195,10 +235,12 @@ class Origin:
             source=values.source,
             follow_up_date=values.follow_up_date or self.follow_up,
             confidential=values.confidential,
+            references=self.references,
         )
         _move_to_status(item, values, self.actor)
         _date_back(item, values)
         self._mark(item, values)
+        self.unannounced.append(item)
         return item
 
     def update(self, update: updates.Update) -> Item:
@@ -212,8 +254,24 @@ class Origin:
     def _mark(self, item: Item, values: RowValues) -> None:
         item.import_key, item.import_digest = values.key, values.digest
         item.import_file, item.import_row = self.filename or None, values.row
-        item.import_version = item.version + 1  # this flush raises the version by one
+        if inspect(item).pending:  # written at once, with everything: the first version
+            item.import_version = 1
+        else:
+            item.import_version = item.version + 1  # this flush raises the version by one
+            db.session.flush()
+
+    def announce(self) -> None:
+        """Tell that the items built since the last time are created, now that they are saved."""
         db.session.flush()
+        for item in self.unannounced:
+            events.item_created.send(item, actor=self.actor)
+        self.unannounced.clear()
+
+    def rolled_back(self) -> None:
+        """Forget what a rollback undid: the items not yet announced, an unused number block."""
+        self.unannounced.clear()
+        if self.references is not None:
+            self.references = items.ReferenceBlock(self.references.size)
 
 
 def _remember_values(plan: Plan) -> None:
@@ -247,26 +305,20 @@ def _stored_text(message: str, **variables) -> str:
 
 
 def _move_to_status(item: Item, values: RowValues, actor: User) -> None:
-    """Walk the lifecycle to the row's status, so that its rules and records apply."""
+    """Take the new item to the row's status by the lifecycle's steps, so that its rules and
+    records apply."""
     closing = values.status in (ItemStatus.DONE, ItemStatus.DECLINED)
     if values.resolution_note and not closing:  # a note on an open item becomes a comment
-        items.add_comment(item, actor=actor, body=values.resolution_note)
+        items.record_comment(item, actor=actor, body=values.resolution_note)
     status = values.expected_status
     if status in (ItemStatus.NEW, ItemStatus.ASSIGNED):
         return
     if item.status is ItemStatus.ASSIGNED:
-        lifecycle.perform(item, "accept", actor=actor, expected_version=None)
+        lifecycle.apply(item, "accept", actor=actor)
     action = STATUS_ACTIONS.get(status)
     if action:
         note = (values.resolution_note or _stored_text(N_("Imported"))) if closing else ""
-        lifecycle.perform(
-            item,
-            action,
-            actor=actor,
-            expected_version=None,
-            note=note,
-            follow_up_date=item.follow_up_date,
-        )
+        lifecycle.apply(item, action, actor=actor, note=note, follow_up_date=item.follow_up_date)
 
 
 def _noon(day: date | None) -> datetime | None:

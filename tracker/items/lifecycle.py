@@ -101,6 +101,33 @@ def perform(
     follow_up_date: date | None = None,
 ) -> None:
     """Carry out one lifecycle action (accept, return, wait, resume, complete, decline, reopen)."""
+    before = item.status
+    apply(
+        item,
+        action_name,
+        actor=actor,
+        expected_version=expected_version,
+        note=note,
+        follow_up_date=follow_up_date,
+    )
+    flush_or_conflict(item, expected_version)
+    _announce(action_name, item, actor, (note or "").strip(), before)
+
+
+def apply(
+    item: Item,
+    action_name: str,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+    note: str = "",
+    follow_up_date: date | None = None,
+) -> None:
+    """Check and make the changes of one action, recorded, without flushing or announcing.
+
+    ``perform`` is what the pages use. An import that creates items in their final state
+    applies the steps to the new, unsaved item, which is announced once, as created.
+    """
     action = ACTIONS.get(action_name)
     if action is None:
         raise InvalidTransition(_("Unknown action."))
@@ -112,10 +139,7 @@ def perform(
         raise ValidationFailed(_("Please give a reason or a note."), field="note")
     if action.needs_follow_up and follow_up_date is None:
         raise ValidationFailed(_("Waiting needs a follow-up date."), field="follow_up_date")
-    before = item.status
     _HANDLERS[action.name](item, actor, note, follow_up_date)
-    flush_or_conflict(item, expected_version)
-    _announce(action.name, item, actor, note, before)
 
 
 def _announce(action: str, item: Item, actor: User, note: str, before: ItemStatus) -> None:

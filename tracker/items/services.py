@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock, events, limits, providers
@@ -52,17 +53,61 @@ def default_follow_up(today: date | None = None) -> date:
     return base + timedelta(days=current_app.config["FOLLOW_UP_DEFAULT_DAYS"])
 
 
-def next_reference(year: int) -> str:
-    """Hand out the next reference number of ``year`` (``2026-0042``); never reused."""
+def next_reference(year: int, count: int = 1) -> str:
+    """Hand out the next reference number of ``year`` (``2026-0042``); never reused.
+
+    With ``count``, that many numbers are taken at once and the last is returned (see
+    ``ReferenceBlock``). The counter's row stays locked until the commit.
+    """
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    counter = dialect.insert(ReferenceCounter).values(year=year, last_value=1)
+    counter = dialect.insert(ReferenceCounter).values(year=year, last_value=count)
     value = db.session.execute(
         counter.on_conflict_do_update(
             index_elements=["year"],
-            set_={"last_value": ReferenceCounter.last_value + 1},
+            set_={"last_value": ReferenceCounter.last_value + count},
         ).returning(ReferenceCounter.last_value)
     ).scalar_one()
+    return _reference(year, value)
+
+
+def _reference(year: int, value: int) -> str:
     return f"{year}-{value:04d}"
+
+
+class ReferenceBlock:
+    """Reference numbers taken from the counter in blocks, for creating many items at once.
+
+    ``take`` hands them out in order, ``close`` gives back those not used, so that the
+    numbers stay without gaps. This works because the counter's row stays locked by the
+    transaction that took the block: nobody else can have counted on meanwhile.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self.year = 0
+        self._next = self._last = 0
+
+    def take(self) -> str:
+        year = clock.today().year
+        if year != self.year or self._next > self._last:
+            self.close()
+            self.year = year
+            with db.session.no_autoflush:
+                self._last = int(next_reference(year, self.size).split("-")[1])
+            self._next = self._last - self.size + 1
+        self._next += 1
+        return _reference(year, self._next - 1)
+
+    def close(self) -> None:
+        """Give back the numbers not handed out."""
+        if self.year and self._next <= self._last:
+            db.session.execute(
+                update(ReferenceCounter)
+                .where(ReferenceCounter.year == self.year)
+                .where(ReferenceCounter.last_value == self._last)
+                .values(last_value=self._next - 1)
+            )
+        self._next, self._last = 0, -1
 
 
 def _initial_status(actor: User, responsible: Network | None) -> ItemStatus:
@@ -98,6 +143,51 @@ def create_item(
     confidential: bool = False,
 ) -> Item:
     """Register a new item, give it a reference number and record its creation."""
+    item = build_item(
+        actor=actor,
+        title=title,
+        kind=kind,
+        company=company,
+        reporting_network=reporting_network,
+        description=description,
+        contact=contact,
+        topics=topics,
+        priority=priority,
+        responsible_network=responsible_network,
+        assignee=assignee,
+        source=source,
+        follow_up_date=follow_up_date,
+        confidential=confidential,
+    )
+    db.session.flush()
+    events.item_created.send(item, actor=actor)
+    return item
+
+
+def build_item(
+    *,
+    actor: User,
+    title: str,
+    kind: ItemKind,
+    company: Company,
+    reporting_network: Network | None,
+    description: str = "",
+    contact: Contact | None = None,
+    topics: Iterable[Topic] = (),
+    priority: Priority = Priority.NORMAL,
+    responsible_network: Network | None = None,
+    assignee: User | None = None,
+    source: ItemSource = ItemSource.MEETING,
+    follow_up_date: date | None = None,
+    confidential: bool = False,
+    references: ReferenceBlock | None = None,
+) -> Item:
+    """Check and build a new item, numbered, its creation recorded; added, not yet flushed.
+
+    ``create_item`` flushes it and announces it. Creating many items at once (an import),
+    the caller takes the numbers from ``references``, flushes when it chooses, and sends
+    ``events.item_created`` for each item after the flush.
+    """
     if not permissions.can_create(actor):
         raise PermissionDenied(_("You may not create items."))
     if reporting_network is None:
@@ -135,11 +225,9 @@ def create_item(
     # Numbered last: the counter's row stays locked until the commit, and checks that fail
     # above must not use up a number.
     with db.session.no_autoflush:
-        item.reference = next_reference(clock.today().year)
+        item.reference = references.take() if references else next_reference(clock.today().year)
     db.session.add(item)
     timeline.record(item, actor, ActivityKind.CREATED, new=status, field="status", item_version=1)
-    db.session.flush()
-    events.item_created.send(item, actor=actor)
     return item
 
 
@@ -206,6 +294,13 @@ def _comparable(value: Any) -> Any:
 
 def add_comment(item: Item, *, actor: User, body: str) -> None:
     """Add a comment to the item's timeline."""
+    body = record_comment(item, actor=actor, body=body)
+    db.session.flush()
+    events.item_commented.send(item, actor=actor, body=body)
+
+
+def record_comment(item: Item, *, actor: User, body: str) -> str:
+    """Check a comment and put it on the timeline, without flushing; return its text."""
     if not permissions.can_comment(actor, item):
         raise PermissionDenied(_("You may not comment on this item."))
     body = body.strip()
@@ -213,5 +308,4 @@ def add_comment(item: Item, *, actor: User, body: str) -> None:
         raise ValidationFailed(_("The comment is empty."), field="body")
     limits.check_length(body, limits.COMMENT, "body")
     timeline.record(item, actor, ActivityKind.COMMENT, body=body, item_version=item.version)
-    db.session.flush()
-    events.item_commented.send(item, actor=actor, body=body)
+    return body
