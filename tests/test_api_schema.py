@@ -35,7 +35,7 @@ def api_user(request, make_user, make_network, make_item):
 # Schema-valid data may still be refused (422) by the register's rules: an id of no network,
 # a blank title. Every other check of schemathesis runs.
 NOT_CHECKED = [positive_data_acceptance]
-OPERATIONS = 23  # every operation of the document is run: a new one raises this count
+OPERATIONS = 25  # every operation of the document is run: a new one raises this count
 
 
 def test_the_api_answers_as_its_document_says(app, api_user):
@@ -75,12 +75,14 @@ READS = [
     ("/api/v1/tasks/{task_id}", {"task_id": "secret_task"}),
     ("/api/v1/tasks/mine", {}),
     ("/api/v1/search", {}, {"q": "Sensorik"}),
+    ("/api/v1/users", {}),
+    ("/api/v1/users/{user_id}", {"user_id": "manager_a"}),
     ("/api/v1/search", {}, {"q": SECRET, "kind": "activities"}),
 ]
 
 
 def _value(world, key: str):
-    record = world.records[key]
+    record = world.records.get(key) or world.users[key]
     return record.reference if key in ("item", "secret") else record.id
 
 

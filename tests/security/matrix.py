@@ -441,6 +441,8 @@ API_RESOURCES = [
     get("api_meetings.get_task", "/api/v1/tasks/{secret_task}", TOKEN_ONLY),
     Row("api_meetings.change_task", "PATCH", "/api/v1/tasks/{task}", TOKEN_ONLY),
     get("api_search.search", "/api/v1/search?q=Geheimprojekt", TOKEN_ONLY),
+    get("api_users.list_users", "/api/v1/users", TOKEN_ONLY),
+    get("api_users.get_user", "/api/v1/users/{manager_a_id}", TOKEN_ONLY),
 ]
 
 # Webhooks: the office's pages alone; an endpoint that does not exist is not found.

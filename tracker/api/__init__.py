@@ -24,12 +24,13 @@ def init_app(app) -> None:
         search,
         spec,
         token_views,
+        users,
     )
     from tracker.extensions import csrf
 
     api = spec.make_api(app)
     auth.init_app(app)
-    blueprints = (items.bp, directory.bp, companies.bp, meetings.bp, search.bp)
+    blueprints = (items.bp, directory.bp, companies.bp, meetings.bp, search.bp, users.bp)
     for blueprint in blueprints:
         csrf.exempt(blueprint)  # a token, not a cookie: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
