@@ -443,6 +443,8 @@ API_RESOURCES = [
     get("api_search.search", "/api/v1/search?q=Geheimprojekt", TOKEN_ONLY),
     get("api_users.list_users", "/api/v1/users", TOKEN_ONLY),
     get("api_users.get_user", "/api/v1/users/{manager_a_id}", TOKEN_ONLY),
+    get("api_figures.overview_figures", "/api/v1/figures/overview", TOKEN_ONLY),
+    get("api_figures.report_figures", "/api/v1/figures/report?quarter={quarter}", TOKEN_ONLY),
 ]
 
 # Webhooks: the office's pages alone; an endpoint that does not exist is not found.

@@ -16,6 +16,7 @@ def init_app(app) -> None:
         auth,
         companies,
         directory,
+        figures,
         item_changes,
         item_writes,
         items,
@@ -30,7 +31,15 @@ def init_app(app) -> None:
 
     api = spec.make_api(app)
     auth.init_app(app)
-    blueprints = (items.bp, directory.bp, companies.bp, meetings.bp, search.bp, users.bp)
+    blueprints = (
+        items.bp,
+        directory.bp,
+        companies.bp,
+        meetings.bp,
+        search.bp,
+        users.bp,
+        figures.bp,
+    )
     for blueprint in blueprints:
         csrf.exempt(blueprint)  # a token, not a cookie: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
