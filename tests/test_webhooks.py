@@ -20,8 +20,9 @@ from tracker.db import db, unit_of_work
 from tracker.items import lifecycle
 from tracker.items import services as items
 from tracker.items.models import ItemKind
+from tracker.meetings import agenda, live
 from tracker.webhooks import delivery, services, signing
-from tracker.webhooks.models import DeliveryStatus, WebhookDelivery
+from tracker.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 MOMENT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -146,6 +147,16 @@ def test_a_long_answer_is_read_only_in_part(app, endpoint, receiver, make_item):
     assert _deliveries()[0].last_error == "HTTP 502 error 502"[: len("HTTP 502 ") + 10]
 
 
+def test_a_slow_receiver_times_out_and_is_retried(app, endpoint, receiver, make_item):
+    app.config.update(WEBHOOKS_TIMEOUT=0.3)
+    endpoint()
+    make_item()
+    receiver.delay = 1.5
+    assert delivery.deliver_due().retried == 1
+    (row,) = _deliveries()
+    assert row.status is DeliveryStatus.QUEUED and "timed out" in row.last_error
+
+
 def test_the_address_is_checked_again_at_delivery(app, endpoint, receiver, make_item):
     endpoint()
     make_item()
@@ -255,3 +266,45 @@ def test_the_receiver_refuses_a_wrong_signature(receiver):
     assert not verify(signing.new_secret(), headers, body, 1614265330)
     receiver.secret = "whsec_" + "A" * 32
     assert not verify(receiver.secret, headers, body, 1614265330)
+
+
+def test_closing_a_meeting_is_meeting_closed(endpoint, make_meeting, admin):
+    endpoint(events=["meeting.closed"])
+    meeting = make_meeting()
+    live.close_meeting(meeting, actor=admin)
+    db.session.commit()
+    (row,) = _deliveries()
+    data = row.payload["data"]
+    assert row.event_type == "meeting.closed"
+    assert data["meeting"]["id"] == meeting.id
+    assert data["meeting"]["series"]["name"] == meeting.series.name
+    assert data["meeting"]["url"].endswith(f"/meetings/{meeting.id}")
+
+
+def test_a_task_of_a_confidential_item_names_neither(endpoint, make_meeting, make_item, admin):
+    endpoint(events=["task.assigned"])
+    meeting = make_meeting()
+    secret = make_item(actor=admin, title="Übernahme geplant", confidential=True)
+    entry = agenda.add_item_entry(meeting, secret, actor=admin)
+    live.add_task(
+        meeting, actor=admin, title="Übernahme prüfen", owner=admin, due_date=None, entry=entry
+    )
+    live.add_task(meeting, actor=admin, title="Raum buchen", owner=admin, due_date=None)
+    db.session.commit()
+    hidden, plain = (row.payload["data"]["task"] for row in _deliveries())
+    assert "Übernahme" not in json.dumps(hidden, ensure_ascii=False)
+    assert hidden["title"] == hidden["item"]["title"] == "Vertrauliches Anliegen"
+    assert (plain["title"], plain["item"], plain["owner"]["id"]) == ("Raum buchen", None, admin.id)
+
+
+def test_a_broken_delivery_fails_alone(endpoint, receiver, make_item):
+    broken, working = endpoint(), endpoint()
+    receiver.secret = working.secret
+    with unit_of_work():
+        db.session.get(WebhookEndpoint, broken.id).secret = "whsec_A"  # not base64
+    make_item()
+    report = delivery.deliver_due()
+    assert (report.failed, report.delivered) == (1, 1)
+    statuses = {d.endpoint_id: (d.status, d.last_error[:6]) for d in _deliveries()}
+    assert statuses[broken.id] == (DeliveryStatus.FAILED, "Error:")
+    assert statuses[working.id] == (DeliveryStatus.DELIVERED, "")

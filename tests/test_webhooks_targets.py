@@ -62,3 +62,13 @@ def test_a_public_https_address_is_allowed(strict):
 def test_tests_may_allow_http_to_loopback(app):
     app.config.update(WEBHOOKS_ALLOW_HTTP=True, WEBHOOKS_ALLOW_PRIVATE=True)
     assert targets.resolve("http://127.0.0.1:8080/hook").address == "127.0.0.1"
+
+
+def test_an_international_name_is_sent_in_its_ascii_form(strict):
+    assert targets._split("https://bücher.example/in")[1] == "xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize("url", ["https://93.184.216.34/a b", "https://93.184.216.34/\x7f"])
+def test_a_path_with_spaces_or_control_characters_is_refused(strict, url):
+    with pytest.raises(targets.Refused):
+        targets.check_form(url)

@@ -5,7 +5,7 @@ its own code (not the app's): the secret's key is the base64 after ``whsec_``, t
 content ``<webhook-id>.<webhook-timestamp>.<body>``, the header ``v1,<base64>`` (several
 space-separated signatures allowed), and the timestamp within five minutes of now.
 ``fail_next(n, status)`` answers the next n requests with that status (an error on
-purpose); ``redirect_to`` answers every request with a redirect.
+purpose); ``redirect_to`` answers every request with a redirect; ``delay`` answers late.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class WebhookReceiver:
         self.secret = ""
         self.received: list[Received] = []
         self.redirect_to = ""
+        self.delay = 0.0  # seconds to wait before answering (a slow receiver)
         self._failures: list[int] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -106,6 +107,7 @@ class WebhookReceiver:
                 body = self.rfile.read(length)
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status = receiver._answer(headers, body)
+                time.sleep(receiver.delay)
                 verified = verify(receiver.secret, headers, body, time.time())
                 with receiver._lock:
                     receiver.received.append(Received(self.path, headers, body, verified, status))

@@ -101,3 +101,20 @@ def test_office_registers_an_endpoint_and_sees_the_test_event_delivered(
     expect(page.locator("main table")).to_contain_text("CRM der Geschäftsstelle")
     expect(page.locator("main table")).to_contain_text("Zugestellt: 1")
     shot(page, "list")
+
+    page.get_by_role("link", name="Bearbeiten").click()
+    expect(page.get_by_label("Anliegen abgeschlossen (erledigt oder abgelehnt)")).to_be_checked()
+    page.get_by_label("Aktiv: empfängt seine Ereignisse").uncheck()
+    page.get_by_label("Sitzung abgeschlossen").check()
+    shot(page, "edit")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(f"{live_server}/admin/webhooks")
+    row = page.locator("main table tbody tr").first
+    expect(row).to_contain_text("Deaktiviert")
+    expect(row).to_contain_text("Sitzung abgeschlossen")
+
+    page.get_by_role("link", name="Bearbeiten").click()
+    page.get_by_role("button", name="Endpunkt löschen").click()
+    page.wait_for_url(f"{live_server}/admin/webhooks")
+    expect(page.locator("main .alert-success")).to_have_text("Der Endpunkt ist gelöscht.")
+    expect(page.locator("main table")).to_contain_text("Noch keine Endpunkte.")

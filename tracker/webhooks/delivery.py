@@ -53,7 +53,7 @@ def deliver_due(limit: int | None = None) -> Report:
     report = Report(ids=QUEUE.claim(limit))
     try:
         for delivery_id in report.ids:
-            outcome = _deliver(delivery_id)
+            outcome = _deliver_one(delivery_id)
             setattr(report, outcome, getattr(report, outcome) + 1)
     finally:
         db.session.rollback()  # end the reads of the last delivery
@@ -66,6 +66,16 @@ def deliver_due(limit: int | None = None) -> Report:
             report.skipped,
         )
     return report
+
+
+def _deliver_one(delivery_id: int) -> str:
+    try:
+        return _deliver(delivery_id)
+    except Exception as exc:  # noqa: BLE001 - one broken delivery fails alone, not the batch
+        log.exception("webhook delivery %s failed", delivery_id)
+        db.session.rollback()
+        _finish(delivery_id, DeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
 
 
 def _prepare(delivery_id: int) -> _Attempt | None:

@@ -26,7 +26,12 @@ from tracker.webhooks.models import (
 )
 
 
-def check_url(url: str) -> str:
+class CheckedUrl(str):
+    """A URL that passed ``check_url``: a caller checks it before its unit of work begins,
+    since the check looks the host up (slow), and the service then takes it as it is."""
+
+
+def check_url(url: str) -> CheckedUrl:
     """The URL stripped, if a webhook may go there now; else ``ValidationFailed`` at "url"."""
     url = (url or "").strip()
     if not url or len(url) > URL_MAX:
@@ -37,7 +42,7 @@ def check_url(url: str) -> str:
         targets.resolve(url)
     except targets.Refused as exc:
         raise ValidationFailed(str(exc), field="url") from exc
-    return url
+    return CheckedUrl(url)
 
 
 def _events(events: list[str]) -> list[str]:
@@ -61,7 +66,7 @@ def create_endpoint(
 ) -> WebhookEndpoint:
     """Register an endpoint with a new secret (the caller shows ``endpoint.secret`` once)."""
     endpoint = WebhookEndpoint(
-        url=check_url(url),
+        url=url if isinstance(url, CheckedUrl) else check_url(url),
         events=_events(events),
         description=_description(description),
         secret=signing.new_secret(),

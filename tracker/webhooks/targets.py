@@ -67,9 +67,15 @@ def _split(url: str) -> tuple[str, str, int, str]:
         raise Refused(_("The URL needs a host name and no user name or password."))
     if parts.fragment:
         raise Refused(_("The URL may not have a #fragment."))
+    try:  # an international name is sent as its ASCII form (IDNA)
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise Refused(_("This is not a valid URL.")) from exc
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if any(ord(char) < 33 or ord(char) > 126 for char in path):
+        raise Refused(_("This is not a valid URL."))
     default = 443 if parts.scheme == "https" else 80
-    return parts.scheme, parts.hostname, port or default, path
+    return parts.scheme, host, port or default, path
 
 
 def _check_address(address: str) -> None:

@@ -35,7 +35,9 @@ def endpoint_new():
     """Register an endpoint; the answer shows its secret, this once."""
     form = EndpointForm()
     if form.validate_on_submit():
-        result = attempt(form, lambda: _create(form))
+        result = attempt(
+            form, lambda url: _create(form, url), prepare=lambda: services.check_url(form.url.data)
+        )
         if result.done and result.value is None:  # the same form once more (a reload)
             flash(_("This form registered its endpoint already; its secret is shown only once."))
             return redirect(url_for("webhooks.endpoint_list"))
@@ -47,12 +49,12 @@ def endpoint_new():
     return render_template("webhooks/new.html", form=form), status
 
 
-def _create(form: EndpointForm) -> WebhookEndpoint | None:
+def _create(form: EndpointForm, url: services.CheckedUrl) -> WebhookEndpoint | None:
     earlier, claim = submissions.claim(form.submission_key.data, current_user)
     if earlier is not None:
         return None
     endpoint = services.create_endpoint(
-        url=form.url.data,
+        url=url,
         events=form.events.data,
         description=form.description.data,
         actor=current_user,
