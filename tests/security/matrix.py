@@ -342,6 +342,10 @@ MEETINGS = [
     get("meeting_exports.document", "/meetings/{meeting}/minutes.pdf", LOGGED_IN),
     get("meeting_exports.document", "/meetings/999999/agenda.md", MISSING),
     get("meeting_exports.invitation", "/meetings/{meeting}/invitation.ics", LOGGED_IN),
+    get("meetings.decisions_page", "/meetings/series/{series}/decisions", LOGGED_IN),
+    get("meetings.decisions_page", "/meetings/series/999999/decisions", MISSING),
+    get("meetings.decisions_xlsx", "/meetings/series/{series}/decisions.xlsx", LOGGED_IN),
+    get("meetings.decisions_xlsx", "/meetings/series/999999/decisions.xlsx", MISSING),
     get("meeting_exports.series_feed", "/meetings/series/{series}/feed.ics", LOGGED_IN),
     get(
         "meeting_exports.series_subscribed_feed", "/meetings/series/feed/{series_token}.ics", PUBLIC

@@ -151,6 +151,10 @@ MEETING_PAGES = [
     pytest.param("/meetings/{meeting}/minutes.md", True, id="minutes.md"),
     pytest.param("/meetings/{meeting}/minutes.docx", True, id="minutes.docx"),
     pytest.param("/meetings/{meeting}/minutes.pdf", True, id="minutes.pdf"),
+    pytest.param("/meetings/series/{series}/decisions", False, id="decisions-open"),
+    pytest.param("/meetings/series/{series}/decisions", True, id="decisions-closed"),
+    pytest.param("/meetings/series/{series}/decisions?q=Beschluss", True, id="decisions-search"),
+    pytest.param("/meetings/series/{series}/decisions.xlsx", True, id="decisions.xlsx"),
 ]
 
 

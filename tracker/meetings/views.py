@@ -214,4 +214,9 @@ def _save_series(form: SeriesForm, series: MeetingSeries | None) -> MeetingSerie
     )
 
 
-from tracker.meetings import live_views, mail_views, task_views  # noqa: E402,F401  (routes on the same blueprint)
+from tracker.meetings import (  # noqa: E402,F401  (routes on the same blueprint)
+    decision_views,
+    live_views,
+    mail_views,
+    task_views,
+)
