@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from tracker.api import PREFIX, tokens
+from tracker.api import PREFIX, limits, tokens
 from tracker.api.models import TokenScope
 from tracker.db import unit_of_work, utcnow
 from tracker.errors import problem
@@ -20,6 +20,7 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def init_app(app) -> None:
+    limits.init_app(app)
     # First of all before-request work: the session's own checks must not see API calls.
     app.before_request_funcs.setdefault(None, []).insert(0, _authenticate)
 
@@ -48,6 +49,14 @@ def _authenticate():
             _("Not allowed"),
             _("This token may only read."),
             headers={"WWW-Authenticate": 'Bearer realm="api", error="insufficient_scope"'},
+        )
+    wait = limits.wait_seconds(row.id, request.method in WRITES)
+    if wait is not None:
+        return problem(
+            429,
+            _("Too many requests"),
+            _("This token sent too many requests. Please wait %(seconds)d seconds.", seconds=wait),
+            headers={"Retry-After": str(wait)},
         )
     g._login_user = row.user  # Flask-Login's current user, for this request only
     g.api_token = row
