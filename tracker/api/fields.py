@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 
 from tracker.characters import xml_safe
+from tracker.errors import problem
+from tracker.i18n import _
 from tracker.ranges import DATE_MAX, DATE_MIN, ID_MAX
 
 
@@ -36,3 +38,13 @@ def Id(strict: bool = True, **kwargs) -> ma.fields.Integer:  # noqa: N802 - like
 def DateField(**kwargs) -> ma.fields.Date:  # noqa: N802 - used like a field class
     """A day between 2000 and 2100, as the pages' date fields take it."""
     return ma.fields.Date(validate=ma.validate.Range(min=DATE_MIN, max=DATE_MAX), **kwargs)
+
+
+def field_problem(field: str, message: str):
+    """A 422 for one parameter, as webargs' answers look (``errors`` at the field)."""
+    return problem(
+        422,
+        _("Invalid input"),
+        _("Please check the marked fields."),
+        errors=[{"field": field, "message": message}],
+    )

@@ -15,11 +15,10 @@ from flask_smorest import Blueprint
 
 from tracker import clock
 from tracker.api import PREFIX
-from tracker.api.fields import ApiSchema
+from tracker.api.fields import ApiSchema, field_problem
 from tracker.api.items import NamedSchema, NetworkRefSchema
 from tracker.dashboard.overview import overview
 from tracker.db import db
-from tracker.errors import problem
 from tracker.i18n import _
 from tracker.items.models import ItemKind, ItemStatus
 from tracker.networks.models import Network
@@ -203,15 +202,6 @@ def _item(row: figures.ReportItem) -> dict:
     }
 
 
-def _field_problem(field: str, message: str):
-    return problem(
-        422,
-        _("Invalid input"),
-        _("Please check the marked fields."),
-        errors=[{"field": field, "message": message}],
-    )
-
-
 @bp.route("/report")
 @bp.arguments(ReportQuerySchema, location="query", as_kwargs=True)
 @bp.response(200, ReportSchema, description="The quarterly report's figures and items")
@@ -220,7 +210,7 @@ def report_figures(network: str | None, quarter: str | None, without_imported: b
     today = clock.today()
     period = figures.Quarter.parse(quarter) if quarter else figures.last_complete_quarter(today)
     if period is None:
-        return _field_problem("quarter", _("This quarter is outside the register's years."))
+        return field_problem("quarter", _("This quarter is outside the register's years."))
     choice = network or (current_user.network_id or ALL_NETWORKS)
     no_topic = _("(no topic)")
     side_by_side = None
@@ -233,7 +223,7 @@ def report_figures(network: str | None, quarter: str | None, without_imported: b
     else:
         chosen = db.session.get(Network, int(choice)) if int(choice) <= ID_MAX else None
         if chosen is None:
-            return _field_problem("network", _("This network does not exist."))
+            return field_problem("network", _("This network does not exist."))
         report = figures.network_report(
             chosen, period, current_user, no_topic, without_imported=without_imported
         )

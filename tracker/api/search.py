@@ -15,8 +15,8 @@ from flask_smorest import Blueprint
 
 from tracker import limits
 from tracker.api import PREFIX
+from tracker.api.fields import field_problem
 from tracker.api.paging import PageQuerySchema, page_headers
-from tracker.errors import problem
 from tracker.i18n import _
 from tracker.search import services
 from tracker.search.results import ACTIVITIES, ITEMS, KINDS
@@ -98,13 +98,7 @@ def search(q: str, kind: str, page: int, per_page: int):
     """Search items, their activity and companies, as the search page does."""
     results = services.search(current_user, q, kind=kind, page=page, per_page=per_page)
     if results.error or results.page is None:
-        message = results.error or _("Please check the marked fields.")
-        return problem(
-            422,
-            _("Invalid input"),
-            _("Please check the marked fields."),
-            errors=[{"field": "q", "message": message}],
-        )
+        return field_problem("q", results.error or _("Please check the marked fields."))
     found = results.page
     body = {
         "q": results.text,
