@@ -21,7 +21,7 @@ from tracker.items import lifecycle
 from tracker.items import services as items
 from tracker.items.models import ItemKind
 from tracker.meetings import agenda, live
-from tracker.webhooks import delivery, services, signing
+from tracker.webhooks import delivery, retention, services, signing
 from tracker.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 MOMENT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -308,3 +308,18 @@ def test_a_broken_delivery_fails_alone(endpoint, receiver, make_item):
     statuses = {d.endpoint_id: (d.status, d.last_error[:6]) for d in _deliveries()}
     assert statuses[broken.id] == (DeliveryStatus.FAILED, "Error:")
     assert statuses[working.id] == (DeliveryStatus.DELIVERED, "")
+
+
+def test_finished_deliveries_leave_the_log_after_the_kept_days(endpoint, receiver, make_item):
+    endpoint()
+    with time_machine.travel(MOMENT, tick=False) as clock:
+        make_item()
+        delivery.deliver_due()
+        receiver.fail_next(1)
+        make_item()
+        delivery.deliver_due()  # the second one waits for its retry
+        clock.shift(timedelta(days=30, seconds=1))
+        retention._last_run.clear()
+        assert retention.run_job() == 1
+        assert retention.run_job() == 0  # an hour has not passed
+    assert [d.status for d in _deliveries()] == [DeliveryStatus.QUEUED]

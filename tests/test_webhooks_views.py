@@ -126,3 +126,25 @@ def test_the_pages_are_german(client, office):
     assert "Noch keine Endpunkte." in page and "Neuer Endpunkt" in page
     form = client.get("/admin/webhooks/new").get_data(as_text=True)
     assert "Anliegen erfasst" in form and "Endpunkt registrieren" in form
+
+
+def test_a_failed_delivery_is_sent_again_from_the_log(app, client, office, receiver):
+    app.config.update(WEBHOOKS_MAX_ATTEMPTS=1)
+    _register(client, receiver.url())
+    endpoint = db.session.scalars(select(WebhookEndpoint)).one()
+    receiver.secret = endpoint.secret
+    client.post(f"/admin/webhooks/{endpoint.id}/test")
+    receiver.fail_next(1, status=500)
+    assert delivery.deliver_due().failed == 1
+    row = db.session.scalars(select(WebhookDelivery)).one()
+    page = client.get(f"/admin/webhooks/{endpoint.id}/deliveries").get_data(as_text=True)
+    assert "Fehlgeschlagen" in page and "Erneut senden" in page
+    resend = f"/admin/webhooks/{endpoint.id}/deliveries/{row.id}/resend"
+    assert client.post(resend).status_code == 302
+    assert client.post(resend).status_code == 409  # on its way already
+    assert delivery.deliver_due().delivered == 1
+    assert [r.answered for r in receiver.received] == [500, 200]
+    assert (
+        client.post(f"/admin/webhooks/{endpoint.id + 1}/deliveries/{row.id}/resend").status_code
+        == 404
+    )

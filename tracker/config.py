@@ -98,6 +98,7 @@ class Config:
     WEBHOOKS_RESPONSE_BYTES = 4096
     WEBHOOKS_ALLOW_HTTP = False
     WEBHOOKS_ALLOW_PRIVATE = False
+    WEBHOOKS_KEEP_DAYS = 30  # finished deliveries in the log
     # The weekly digest: weekday (Monday = 0) and local time in the initiative's zone.
     DIGEST_WEEKDAY = 0
     DIGEST_TIME = "07:00"

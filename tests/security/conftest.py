@@ -39,7 +39,7 @@ from tracker.meetings import agenda, live
 from tracker.meetings import series as series_services
 from tracker.meetings import services as meetings
 from tracker.reports import services as reports
-from tracker.webhooks.models import WebhookEndpoint
+from tracker.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tracker.webhooks.signing import new_secret
 
 SECRET = "Geheimprojekt"
@@ -189,7 +189,10 @@ def world(app, make_network, make_user, make_topic, make_series, today) -> World
     records["webhook"] = WebhookEndpoint(  # as registered: the URL was checked then
         url="https://hooks.example.org/in", events=["item.created"], secret=new_secret()
     )
-    db.session.add(records["webhook"])
+    records["webhook_delivery"] = WebhookDelivery(
+        endpoint=records["webhook"], event_type="webhook.test", message_id="msg_world", payload={}
+    )
+    db.session.add_all([records["webhook"], records["webhook_delivery"]])
     calendar = reports.renew_calendar_token(manager_a)
     series_services.renew_feed_token(records["series"], actor=admin)
     audit.record("security_test", actor=admin, subject="world")

@@ -467,6 +467,21 @@ WEBHOOKS = [
     get("webhooks.endpoint_log", "/admin/webhooks/999999/deliveries", ADMIN_MISSING),
     post("webhooks.endpoint_test", "/admin/webhooks/999999/test", ADMIN_MISSING),
     post("webhooks.endpoint_delete", "/admin/webhooks/999999/delete", ADMIN_MISSING),
+    post(
+        "webhooks.endpoint_resend",
+        "/admin/webhooks/{webhook}/deliveries/999999/resend",
+        ADMIN_MISSING,
+    ),
+    post(
+        "webhooks.endpoint_resend",
+        "/admin/webhooks/999999/deliveries/{webhook_delivery}/resend",
+        ADMIN_MISSING,
+    ),
+    post(  # queued still: the office is told it is on its way (409)
+        "webhooks.endpoint_resend",
+        "/admin/webhooks/{webhook}/deliveries/{webhook_delivery}/resend",
+        ADMINS,
+    ),
 ]
 
 ROWS: list[Row] = [

@@ -8,15 +8,18 @@ commit (``tracker.webhooks.delivery``).
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
 
 from tracker.audit import services as audit
 from tracker.auth.models import User
 from tracker.db import db
-from tracker.exceptions import ValidationFailed
+from tracker.exceptions import InvalidTransition, ValidationFailed
 from tracker.i18n import _
 from tracker.versioning import check_version, flush_or_conflict
 from tracker.webhooks import payloads, signing, targets
+from tracker.webhooks.delivery import QUEUE
 from tracker.webhooks.models import (
     DESCRIPTION_MAX,
     URL_MAX,
@@ -148,6 +151,27 @@ def _delivery(endpoint: WebhookEndpoint, document: dict) -> WebhookDelivery:
     )
     db.session.add(delivery)
     return delivery
+
+
+def send_again(delivery: WebhookDelivery) -> None:
+    """Queue a failed, skipped or delivered webhook once more, with a fresh count of attempts
+    (the same ``webhook-id``: a receiver that has it already may ignore it)."""
+    if delivery.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+        raise InvalidTransition(_("This delivery is on its way already."))
+    QUEUE.requeue(WebhookDelivery.id == delivery.id)
+
+
+def prune(before: datetime) -> int:
+    """Delete the finished deliveries queued before ``before``; return how many."""
+    result = db.session.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.created_at < before,
+            WebhookDelivery.status.in_(
+                (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED)
+            ),
+        )
+    )
+    return result.rowcount
 
 
 def all_endpoints() -> list[tuple[WebhookEndpoint, dict]]:

@@ -12,7 +12,7 @@ from tracker.i18n import _
 from tracker.submissions import services as submissions
 from tracker.webhooks import services
 from tracker.webhooks.forms import EVENT_LABELS, EndpointEditForm, EndpointForm
-from tracker.webhooks.models import DeliveryStatus, WebhookEndpoint
+from tracker.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
@@ -97,6 +97,18 @@ def endpoint_test(endpoint_id: int):
     with unit_of_work():
         services.send_test(db.get_or_404(WebhookEndpoint, endpoint_id), actor=current_user)
     flash(_("A test event is queued; it goes out within seconds."), "success")
+    return redirect(url_for("webhooks.endpoint_log", endpoint_id=endpoint_id))
+
+
+@bp.post("/<int:endpoint_id>/deliveries/<int:delivery_id>/resend")
+def endpoint_resend(endpoint_id: int, delivery_id: int):
+    """Queue one delivery of this endpoint again."""
+    with unit_of_work():
+        found = db.get_or_404(WebhookDelivery, delivery_id)
+        if found.endpoint_id != endpoint_id:
+            abort(404)
+        services.send_again(found)
+    flash(_("The delivery is queued again."), "success")
     return redirect(url_for("webhooks.endpoint_log", endpoint_id=endpoint_id))
 
 
