@@ -141,6 +141,9 @@ ITEMS = [
     post("items.hand_off", "/items/{secret}/handoff", SECRET, {"network": "{network_b}"}),
     post("items.comment", "/items/{item}/comments", EDITORS, {"body": "Hallo"}),
     post("items.comment", "/items/{secret}/comments", SECRET, {"body": "Hallo"}),
+    # a bulk change with nothing ticked: 400 for who may change items (the item pages'
+    # checks decide per item: tests/test_items_bulk.py)
+    post("items.bulk_change", "/items/bulk", EDITORS, {"change": "follow_up"}),
 ]
 
 COMPANIES = [

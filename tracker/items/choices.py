@@ -36,6 +36,14 @@ def _all_managers() -> list[User]:
     )
 
 
+def manager_choices() -> list[tuple]:
+    """Every active manager, with their network: the people a bulk change can assign to."""
+    return [
+        (u.id, f"{u.name} ({u.network.short_name})" if u.network else u.name)
+        for u in _all_managers()
+    ]
+
+
 # Where items came from: imported from an office's register, or entered in the app.
 ORIGINS = {"imported": _l("imported only"), "entered": _l("without imported")}
 

@@ -56,7 +56,14 @@ def index():
         problem = providers.provided(providers.TEXT_PROBLEM)(flt.q)  # it finds nothing: say why
         if problem:
             form.q.errors = [problem]
-        return render_template("items/_register.html", form=form, page=page, flt=flt, today=today)
+        return render_template(
+            "items/_register.html",
+            form=form,
+            page=page,
+            flt=flt,
+            today=today,
+            can_bulk=permissions.can_create(current_user),
+        )
 
     # One entry per query (and, as for every fragment, per viewer and day).
     body = caching.fragment("register", (query,), render_register)
@@ -255,4 +262,7 @@ def duplicates():
     return render_template("items/_duplicates.html", **found)
 
 
-from tracker.items import action_views  # noqa: E402,F401  (routes on the same blueprint)
+from tracker.items import (  # noqa: E402,F401  (routes on the same blueprint)
+    action_views,
+    bulk_views,
+)
