@@ -7,7 +7,6 @@ from io import BytesIO
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -156,7 +155,7 @@ def _details(document: DocxDocument, point: Point, labels: Labels) -> None:
 
 def _outcome_table(document: DocxDocument, point: Point, labels: Labels) -> Table:
     """Beschluss / Aufgabe / Verantwortlich / Termin, the decision spanning the task rows."""
-    rows = max(1, len(point.tasks))
+    rows = len(point.tasks)
     table = document.add_table(rows=rows + 1, cols=4)
     table.style = "Table Grid"
     headings = (point.decision_label, labels.task, labels.owner, labels.due)
@@ -176,8 +175,10 @@ def _outcome_table(document: DocxDocument, point: Point, labels: Labels) -> Tabl
 def _outcome(document: DocxDocument, point: Point, labels: Labels) -> None:
     if point.note.strip():
         _line(document, point.note_label, point.note.strip())
-    if point.decision.strip() or point.tasks:
+    if point.tasks:
         _outcome_table(document, point, labels)
+    elif point.decision.strip():
+        _line(document, point.decision_label, point.decision.strip())
 
 
 def _points(document: DocxDocument, doc: MeetingDocument, level: int) -> None:
@@ -227,9 +228,8 @@ def _summary(document: DocxDocument, doc: MeetingDocument, minutes: Minutes) -> 
 
 
 def _minutes(document: DocxDocument, doc: MeetingDocument, minutes: Minutes) -> None:
-    """The summary on the first page; the discussed TOPs; the compact list "vertagt"."""
+    """The summary first; the discussed TOPs; the compact list "vertagt"."""
     _summary(document, doc, minutes)
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_heading(minutes.labels.discussed, level=1)
     _points(document, doc, level=2)
     document.add_heading(minutes.labels.deferred, level=1)

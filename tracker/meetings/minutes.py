@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import select, union
-from sqlalchemy.orm import joinedload
 
 from tracker.auth.models import User
 from tracker.db import db
@@ -66,28 +65,22 @@ def _decisions(numbered: Numbered, shows: Shows) -> tuple[Decision, ...]:
     )
 
 
-def _task_points(meeting: Meeting, numbered: Numbered, shows: Shows) -> list[tuple[Task, str]]:
-    """Every task of the meeting with its TOP's label, if the minutes may show it."""
-    labels = {e.id: point_label(n) for n, e in numbered if _shown(e, shows)}
-    hidden = {e.id for _n, e in numbered if not _shown(e, shows)}
-    tasks = db.session.scalars(
-        select(Task)
-        .where(Task.meeting_id == meeting.id)
-        .options(joinedload(Task.item).lazyload("*"), joinedload(Task.owner))
-        .order_by(Task.id)
-    )
-    found = []
-    for task in tasks:
-        if task.entry_id in hidden or (task.item is not None and not shows(task.item)):
-            continue
-        if task.entry_id is None or task.entry_id in labels:  # not of a removed entry
-            found.append((task, labels.get(task.entry_id, "")))
-    return found
+def _task_points(numbered: Numbered, shows: Shows) -> list[tuple[Task, str]]:
+    """The tasks of the TOPs the minutes may show, each with its TOP's label.
+
+    Tasks are raised on agenda entries (the live page's and the API's one way to add them).
+    """
+    return [
+        (task, point_label(number))
+        for number, entry in numbered
+        if _shown(entry, shows)
+        for task in entry.tasks
+    ]
 
 
-def _tasks(meeting: Meeting, numbered: Numbered, shows: Shows) -> tuple[OwnerTasks, ...]:
+def _tasks(numbered: Numbered, shows: Shows) -> tuple[OwnerTasks, ...]:
     by_owner: dict[int, list[tuple[Task, str]]] = {}
-    for task, label in _task_points(meeting, numbered, shows):
+    for task, label in _task_points(numbered, shows):
         by_owner.setdefault(task.owner_id, []).append((task, label))
     groups = []
     for rows in by_owner.values():
@@ -125,6 +118,6 @@ def summarize(meeting: Meeting, numbered: Numbered, shows: Shows, absent_ids: se
         labels=_labels(),
         persons=_persons(meeting),
         decisions=_decisions(numbered, shows),
-        tasks=_tasks(meeting, numbered, shows),
+        tasks=_tasks(numbered, shows),
         deferred=_deferred(numbered, shows, absent_ids),
     )
