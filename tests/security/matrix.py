@@ -487,6 +487,32 @@ WEBHOOKS = [
     ),
 ]
 
+# The two copies of a meeting's documents (?variant=): the distribution copy (no confidential
+# item for anyone) and the internal one; an unknown copy is refused (422); the agenda mail
+# with the copy the office chose.
+MINUTES_COPIES = [
+    get(
+        "meeting_exports.document",
+        "/meetings/{meeting}/minutes.pdf?variant=distribution",
+        LOGGED_IN,
+    ),
+    get("meeting_exports.document", "/meetings/{meeting}/minutes.docx?variant=internal", LOGGED_IN),
+    get(
+        "meeting_exports.document", "/meetings/{meeting}/minutes.md?variant=distribution", LOGGED_IN
+    ),
+    get(
+        "meeting_exports.document", "/meetings/{meeting}/agenda.md?variant=distribution", LOGGED_IN
+    ),
+    get("meeting_exports.document", "/meetings/{meeting}/minutes.md?variant=alles", LOGGED_IN),
+    get("meeting_exports.document", "/meetings/999999/minutes.md?variant=internal", MISSING),
+    post(
+        "meetings.send_agenda",
+        "/meetings/{meeting}/agenda-mail",
+        ADMINS,
+        {"variant": "distribution"},
+    ),
+]
+
 ROWS: list[Row] = [
     *AUTH,
     *DASHBOARD,
@@ -499,6 +525,7 @@ ROWS: list[Row] = [
     *API,
     *API_RESOURCES,
     *WEBHOOKS,
+    *MINUTES_COPIES,
 ]
 
 assert all(set(row.expect) == set(PRINCIPALS) for row in ROWS)
