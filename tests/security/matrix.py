@@ -144,6 +144,9 @@ ITEMS = [
     # a bulk change with nothing ticked: 400 for who may change items (the item pages'
     # checks decide per item: tests/test_items_bulk.py)
     post("items.bulk_change", "/items/bulk", EDITORS, {"change": "follow_up"}),
+    get("items.mention_suggestions", "/items/{item}/mentions?q=a", EDITORS, fetch=True),
+    get("items.mention_suggestions", "/items/{secret}/mentions?q=a", SECRET, fetch=True),
+    get("items.mention_suggestions", "/items/999999/mentions?q=a", MISSING, fetch=True),
 ]
 
 COMPANIES = [

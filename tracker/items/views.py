@@ -265,4 +265,5 @@ def duplicates():
 from tracker.items import (  # noqa: E402,F401  (routes on the same blueprint)
     action_views,
     bulk_views,
+    mention_views,
 )

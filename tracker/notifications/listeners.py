@@ -6,7 +6,8 @@
 - A hand-off accepted or returned (with the reason): the person who made the hand-off
   (``recipients.handoff_author``), unless they answered it themselves.
 - Made assignee: the new assignee, unless they chose themselves.
-- A comment: the item's assignee and the person who registered it, never the commenter.
+- A comment: the people it mentions (``@Name``, tracker/items/mentions.py), the item's
+  assignee and the person who registered it, never the commenter.
 - A task: its owner, unless they gave it to themselves.
 
 Each listener runs in the unit of work of the change, so a change that is rolled back
@@ -20,6 +21,7 @@ import functools
 from tracker import events
 from tracker.auth.models import User
 from tracker.db import db
+from tracker.items import mentions
 from tracker.items.models import Item, ItemStatus
 from tracker.notifications import recipients
 from tracker.notifications.delivery import notify
@@ -106,9 +108,13 @@ def on_item_changed(item: Item, *, actor: User | None = None, changes=None, **_v
 
 
 @_quiet_in_bulk
-def on_item_commented(item: Item, *, actor: User | None = None, **_values) -> None:
+def on_item_commented(item: Item, *, actor: User | None = None, body: str = "", **_values) -> None:
     comment = recipients.latest_comment_id(item, actor)
-    for user in recipients.unique(recipients.item_people(item), without=actor):
+    named = recipients.unique(mentions.mentioned(body, item), without=actor)
+    for user in named:
+        notify(user, "mentioned", item=item, actor=_id(actor), comment=comment)
+    people = recipients.unique(recipients.item_people(item), without=actor)
+    for user in [u for u in people if u not in named]:  # a mention says it already
         notify(user, "commented", item=item, actor=_id(actor), comment=comment)
 
 

@@ -94,6 +94,7 @@ CONTEXTS: dict[str, Callable[[User, dict], dict | None]] = {
     "handoff_answered": answered,
     "assigned": assigned,
     "commented": commented,
+    "mentioned": commented,
     "task_assigned": task_assigned,
     "follow_up_due": follow_up_due,
 }
@@ -112,6 +113,8 @@ def _subject(topic: str, context: dict) -> str:
         return _("You are now the assignee of %(item)s", item=name)
     if topic == "commented":
         return _("New comment on %(item)s", item=name)
+    if topic == "mentioned":
+        return _("You were mentioned on %(item)s", item=name)
     if topic == "task_assigned":
         return _("A new task for you: %(title)s", title=context["task"].title)
     return _("Follow-up due today: %(item)s", item=name)
@@ -140,6 +143,7 @@ LABELS = {
     "handoff_answered": _l("Hand-off accepted or returned"),
     "assigned": _l("Made assignee"),
     "commented": _l("New comment"),
+    "mentioned": _l("Mentioned in a comment"),
     "task_assigned": _l("New task"),
     "follow_up_due": _l("Follow-up due"),
 }
