@@ -16,6 +16,7 @@ from tracker import limits
 from tracker.api.fields import ApiSchema, DateField, Id
 from tracker.api.item_writes import item_to_change
 from tracker.api.items import ItemSchema, NamedSchema, bp
+from tracker.api.versions import IF_MATCH
 from tracker.auth.models import User
 from tracker.db import db, unit_of_work
 from tracker.exceptions import NotFound, ValidationFailed
@@ -104,6 +105,7 @@ def _changes(item: Item, values: dict) -> dict:
 
 
 @bp.route("/<reference>", methods=["PATCH"])
+@bp.doc(parameters=[IF_MATCH])
 @bp.arguments(ItemChangeSchema)
 @bp.response(200, ItemSchema, description="The item as changed, with its new ETag")
 def update_item(values: dict, reference: str):

@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from tracker.api.fields import ApiSchema, DateField, Id
 from tracker.api.items import ItemSchema, bp
-from tracker.api.versions import refused_version
+from tracker.api.versions import IF_MATCH, refused_version
 from tracker.db import db, unit_of_work
 from tracker.exceptions import NotFound
 from tracker.i18n import _
@@ -121,6 +121,7 @@ ACTIONS = sorted(lifecycle.ACTIONS)
 
 
 @bp.route("/<reference>/actions/<any(" + ", ".join(ACTIONS) + "):action>", methods=["POST"])
+@bp.doc(parameters=[IF_MATCH])
 @bp.arguments(ActionSchema)
 @bp.response(200, ItemSchema, description="The item after the action")
 def act(values: dict, reference: str, action: str):
@@ -141,6 +142,7 @@ def act(values: dict, reference: str, action: str):
 
 
 @bp.route("/<reference>/hand-off", methods=["POST"])
+@bp.doc(parameters=[IF_MATCH])
 @bp.arguments(HandOffSchema)
 @bp.response(200, ItemSchema, description="The item, offered to the network")
 def hand_off(values: dict, reference: str):

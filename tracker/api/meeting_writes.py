@@ -17,7 +17,7 @@ from flask_login import current_user
 from tracker import limits
 from tracker.api.fields import ApiSchema, DateField, Id
 from tracker.api.meetings import EntrySchema, TaskSchema, bp, entry_or_404, present_entry
-from tracker.api.versions import etag, refused_change
+from tracker.api.versions import IF_MATCH, etag, refused_change
 from tracker.auth.models import User
 from tracker.db import db, unit_of_work
 from tracker.exceptions import NotFound
@@ -47,6 +47,7 @@ class TaskChangeSchema(ApiSchema):
 
 
 @bp.route("/agenda-entries/<int:entry_id>", methods=["PATCH"])
+@bp.doc(parameters=[IF_MATCH])
 @bp.arguments(OutcomeSchema)
 @bp.response(200, EntrySchema, description="The entry with its outcome, and its new ETag")
 def record_outcome(values: dict, entry_id: int):
@@ -104,6 +105,7 @@ def get_task(task_id: int):
 
 
 @bp.route("/tasks/<int:task_id>", methods=["PATCH"])
+@bp.doc(parameters=[IF_MATCH])
 @bp.arguments(TaskChangeSchema)
 @bp.response(200, TaskSchema, description="The task as changed, with its new ETag")
 def change_task(values: dict, task_id: int):

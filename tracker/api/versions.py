@@ -32,3 +32,13 @@ def refused_change(record):
         needed=_("Send If-Match with the ETag it was read with."),
         changed=_("It was changed since it was read. Read it again and decide."),
     )
+
+
+# The header as the OpenAPI document names it, for ``@bp.doc(parameters=[IF_MATCH])``.
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": 'The ETag the record was read with, e.g. "3": without it 428, an older one 412',
+}
