@@ -323,3 +323,13 @@ def test_finished_deliveries_leave_the_log_after_the_kept_days(endpoint, receive
         assert retention.run_job() == 1
         assert retention.run_job() == 0  # an hour has not passed
     assert [d.status for d in _deliveries()] == [DeliveryStatus.QUEUED]
+
+
+def test_a_change_names_its_fields_records_by_id(endpoint, make_item, make_topic, admin):
+    endpoint(events=["item.changed"])
+    item, topic = make_item(actor=admin, title="Alt"), make_topic("Wasserstoff")
+    items.update_item(item, actor=admin, expected_version=None, title="Neu", topics=[topic])
+    db.session.commit()
+    (row,) = _deliveries()
+    assert row.payload["data"]["changes"] == {"title": ["Alt", "Neu"], "topics": [[], [topic.id]]}
+    assert row.payload["data"]["item"]["title"] == "Neu"

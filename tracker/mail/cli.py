@@ -20,7 +20,8 @@ mail_cli = AppGroup("mail", help="The outbox: deliver it, show it.")
 @mail_cli.command("deliver")
 @click.option("--once", is_flag=True, help="Deliver what is due, run the due jobs, and stop.")
 def deliver(once: bool) -> None:
-    """Deliver the outbox until stopped (SIGTERM or Ctrl+C end it after the current mail)."""
+    """Deliver the outbox and the webhooks until stopped (SIGTERM or Ctrl+C end it after the
+    current mail)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stopping = []

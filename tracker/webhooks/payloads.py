@@ -95,6 +95,8 @@ def _plain(value):
         return value
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, list | tuple | set):  # topics
+        return [_plain(one) for one in value]
     if hasattr(value, "value"):  # an enum
         return value.value
     if hasattr(value, "id"):
