@@ -410,6 +410,7 @@ MAIL = [
 TOKEN_ONLY = _expect("401", "401", "401", "401", "401")
 API = [
     get("api-docs.openapi_json", "/api/v1/openapi.json", PUBLIC),
+    get("api_docs_page.docs", "/api/v1/docs", PUBLIC),
     get("api_items.list_items", "/api/v1/items", TOKEN_ONLY),
     get("api_items.get_item", "/api/v1/items/{reference}", TOKEN_ONLY),
     get("api_items.get_item", "/api/v1/items/{secret_reference}", TOKEN_ONLY),

@@ -16,6 +16,7 @@ def init_app(app) -> None:
         auth,
         companies,
         directory,
+        docs,
         figures,
         item_changes,
         item_writes,
@@ -44,3 +45,4 @@ def init_app(app) -> None:
         csrf.exempt(blueprint)  # a token, not a cookie: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
     app.register_blueprint(token_views.bp)
+    app.register_blueprint(docs.bp)

@@ -15,7 +15,7 @@ from tracker.db import unit_of_work, utcnow
 from tracker.errors import problem
 from tracker.i18n import _
 
-PUBLIC = frozenset({f"{PREFIX}/openapi.json"})
+PUBLIC = frozenset({f"{PREFIX}/openapi.json", f"{PREFIX}/docs"})
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
