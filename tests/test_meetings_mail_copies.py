@@ -1,12 +1,14 @@
 """The copy a meeting mail carries: the agenda as the office chose, the minutes to send on."""
 
+import re
+
 import pytest
 
 from tests.mail_server import html_of, text_of
 from tests.meeting_mails_world import MOMENT, SECRET, attachments, docx_text, make_world, pdf_text
 from tracker.db import db, unit_of_work
 from tracker.meetings import live
-from tracker.meetings.models import Meeting
+from tracker.meetings.models import InformedRecipient, Meeting
 
 pytestmark = pytest.mark.time_machine(MOMENT, tick=True)
 
@@ -75,3 +77,35 @@ def test_minutes_mailed_on_closing_are_the_distribution_copy_for_the_office_too(
     (office,) = mail_server.to(world["admin"].email)
     for text in _read(office):
         assert SECRET not in text and "Vertrauliches Anliegen" in text
+
+
+def _close(world) -> None:
+    with unit_of_work():
+        live.close_meeting(db.session.get(Meeting, world["meeting"].id), actor=world["admin"])
+
+
+def test_office_sends_the_minutes_again_as_the_internal_copy(
+    client, login, world, mail_server, deliver
+):
+    db.session.add(InformedRecipient(series_id=world["series"].id, email="lenkung@example.org"))
+    db.session.commit()
+    _close(world)
+    deliver()
+    login(world["admin"])
+    url = f"/meetings/{world['meeting'].id}/minutes-mail"
+    page = client.get(url).text
+    assert re.search(r'<input checked[^>]* value="distribution"', page)  # the default
+    assert client.post(url, data={"variant": "internal"}).status_code == 302
+    deliver()
+    first, again = mail_server.to("nord@example.org")
+    assert SECRET not in text_of(first) and SECRET in text_of(again)
+    assert "Interne Fassung" in text_of(again)
+    assert all(SECRET not in text for text in _read(mail_server.to("lenkung@example.org")[-1]))
+    assert "Protokoll versenden…" in client.get(f"/meetings/{world['meeting'].id}").text
+
+
+def test_minutes_of_an_open_meeting_cannot_be_sent(client, login, world, deliver):
+    login(world["admin"])
+    response = client.post(f"/meetings/{world['meeting'].id}/minutes-mail")
+    assert response.status_code == 409 and "abgeschlossenen Sitzung" in response.text
+    assert deliver().sent == 0

@@ -515,6 +515,12 @@ MINUTES_COPIES = [
         ADMINS,
         {"variant": "distribution"},
     ),
+    # Sending a closed meeting's minutes again; the world's meeting is open: refused (409).
+    get("meetings.send_minutes", "/meetings/{meeting}/minutes-mail", ADMINS),
+    post(
+        "meetings.send_minutes", "/meetings/{meeting}/minutes-mail", ADMINS, {"variant": "internal"}
+    ),
+    get("meetings.send_minutes", "/meetings/999999/minutes-mail", ADMIN_MISSING),
 ]
 
 ROWS: list[Row] = [

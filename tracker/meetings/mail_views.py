@@ -1,5 +1,5 @@
-"""Meeting mails (meetings blueprint): sending the agenda, answering attendance links,
-the series' distribution list of informed recipients."""
+"""Meeting mails (meetings blueprint): sending the agenda and (again) the minutes,
+answering attendance links, the series' distribution list of informed recipients."""
 
 from __future__ import annotations
 
@@ -49,6 +49,35 @@ def send_agenda(meeting_id: int):
         recipients=mails.agenda_recipients(meeting),
         informed=mails.informed_recipients(meeting.series),
         sendings=[s for s in mails.sendings(meeting) if s.kind == "agenda"],
+    )
+
+
+@bp.route("/<int:meeting_id>/minutes-mail", methods=["GET", "POST"])
+@login_required
+def send_minutes(meeting_id: int):
+    """Show who gets the minutes; on confirmation, send them again (coordination office)."""
+    _office_only()
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = DocumentMailForm(variant="distribution")
+    if form.validate_on_submit():
+        with unit_of_work():
+            count = mails.send_minutes(meeting, actor=current_user, variant=form.variant.data)
+        flash(
+            ngettext(
+                "The minutes are on their way to %(num)d recipient.",
+                "The minutes are on their way to %(num)d recipients.",
+                count,
+            ),
+            "success",
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template(
+        "meetings/send_minutes.html",
+        meeting=meeting,
+        form=form,
+        recipients=mails.participants(meeting),
+        informed=mails.informed_recipients(meeting.series),
+        sendings=[s for s in mails.sendings(meeting) if s.kind == "minutes"],
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select
 from tracker import events
 from tracker.auth.models import User, UserRole
 from tracker.db import db
-from tracker.exceptions import PermissionDenied, ValidationFailed
+from tracker.exceptions import InvalidTransition, PermissionDenied, ValidationFailed
 from tracker.exports.data import VARIANTS
 from tracker.i18n import _
 from tracker.mail import outbox
@@ -139,19 +139,22 @@ def remove_informed(recipient: InformedRecipient, *, actor: User) -> None:
     db.session.flush()
 
 
-def _on_meeting_closed(meeting: Meeting, **_values) -> None:
-    """Queue the minutes and the tasks of a closed meeting (in the closing transaction)."""
-    key = f"{meeting.id}"
-    for user in participants(meeting):
+def _queue_minutes(meeting: Meeting, *, variant: str, key: str, **params) -> int:
+    """Queue the minutes for the participants (in ``variant``) and the distribution list
+    (always the distribution copy); ``key`` tells this sending from earlier ones."""
+    queued = [
         outbox.enqueue(
             "minutes",
             user=user,
             about=about(meeting),
             dedupe_key=f"minutes:{key}:u{user.id}",
             meeting=meeting.id,
-            variant="distribution",
+            variant=variant,
+            **params,
         )
-    for recipient in informed_recipients(meeting.series):
+        for user in participants(meeting)
+    ]
+    queued += [
         outbox.enqueue(
             "minutes",
             address=recipient.email,
@@ -161,7 +164,37 @@ def _on_meeting_closed(meeting: Meeting, **_values) -> None:
             dedupe_key=f"minutes:{key}:i{recipient.id}",
             meeting=meeting.id,
             informed=recipient.id,
+            **params,
         )
+        for recipient in informed_recipients(meeting.series)
+    ]
+    return sum(message is not None for message in queued)
+
+
+def send_minutes(meeting: Meeting, *, actor: User, variant: str = "distribution") -> int:
+    """Send a closed meeting's minutes again (the coordination office); return how many.
+
+    ``variant`` "distribution": no confidential item for anyone; "internal": each
+    participant's copy shows what they may see. The distribution list always gets the
+    distribution copy.
+    """
+    if not can_manage_series(actor):
+        raise PermissionDenied(_("Only the coordination office sends the minutes."))
+    check_variant(variant)
+    if not meeting.is_closed:
+        raise InvalidTransition(_("Only the minutes of a closed meeting can be sent."))
+    touch(meeting)
+    sequence = meeting.revision
+    return _queue_minutes(
+        meeting, variant=variant, key=f"{meeting.id}:s{sequence}", sequence=sequence
+    )
+
+
+def _on_meeting_closed(meeting: Meeting, **_values) -> None:
+    """Queue the minutes (the distribution copy) and the tasks of a closed meeting (in the
+    closing transaction)."""
+    key = f"{meeting.id}"
+    _queue_minutes(meeting, variant="distribution", key=key)
     for owner in task_owners(meeting):
         outbox.enqueue(
             "tasks",
@@ -219,6 +252,7 @@ def panel(meeting: Meeting, viewer: User) -> dict:
     office = can_manage_series(viewer)
     return {
         "can_send": office and meeting.is_open,
+        "can_send_minutes": office and meeting.is_closed,
         "sendings": sendings(meeting) if office else [],
         "replies": replies_of(meeting),
     }
