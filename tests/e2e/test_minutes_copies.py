@@ -20,8 +20,10 @@ from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
-from tracker.db import db, utcnow
+from tracker.db import db, utcnow, write_intent
+from tracker.mail.models import OutboxMessage
 from tracker.meetings import agenda, live, services
 from tracker.meetings.models import Meeting, MeetingStatus
 
@@ -96,6 +98,20 @@ def world(app, make_network, make_user, make_series, make_item, make_company):
     return SimpleNamespace(office=office, meeting=meeting)
 
 
+def queued_minutes(meeting_id: int) -> list[OutboxMessage]:
+    """The meeting's minutes in the outbox, read like ``fresh`` reads (no write lock)."""
+    db.session.close()
+    token = write_intent.set(False)
+    try:
+        query = select(OutboxMessage).where(
+            OutboxMessage.kind == "minutes", OutboxMessage.about == f"meeting:{meeting_id}"
+        )
+        return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+    finally:
+        db.session.close()
+        write_intent.reset(token)
+
+
 def pdf_text(path: Path) -> str:
     run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
     return " ".join(run.stdout.decode().split())
@@ -149,3 +165,18 @@ def test_office_closes_the_meeting_and_downloads_both_copies(
         assert secret not in shared
     assert "Interne Fassung: bitte nicht weiterleiten." in internal
     assert SECRET in internal and "Kaufpreis prüfen" in internal
+
+    # Sending the minutes again: the distribution copy is preselected; the office picks the
+    # internal one for the participants.
+    office.keyboard.press("Escape")
+    office.get_by_role("link", name="Protokoll versenden…").click()
+    office.wait_for_url(f"{live_server}/meetings/{meeting_id}/minutes-mail")
+    expect(office.locator("main h1")).to_contain_text("Protokoll versenden")
+    expect(office.get_by_label(re.compile(r"^Fassung für den Verteiler"))).to_be_checked()
+    shot(office, "send-minutes")
+    office.get_by_label(re.compile(r"^Interne Fassung")).check()
+    office.get_by_role("button", name="Protokoll versenden").click()
+    office.wait_for_url(f"{live_server}/meetings/{meeting_id}")
+    expect(office.locator(".alert-success")).to_contain_text("Das Protokoll geht an 3 Empfänger")
+    variants = [m.params.get("variant") for m in queued_minutes(meeting_id)]
+    assert variants == ["distribution"] * 3 + ["internal"] * 3  # on closing, then again
