@@ -333,3 +333,20 @@ def test_a_change_names_its_fields_records_by_id(endpoint, make_item, make_topic
     (row,) = _deliveries()
     assert row.payload["data"]["changes"] == {"title": ["Alt", "Neu"], "topics": [[], [topic.id]]}
     assert row.payload["data"]["item"]["title"] == "Neu"
+
+
+def test_a_hand_off_and_its_answer_carry_the_network_and_note(
+    endpoint, make_item, make_network, admin
+):
+    endpoint(events=["item.handed_off", "item.accepted", "item.returned"])
+    item, beta = make_item(actor=admin), make_network("Beta")
+    lifecycle.hand_off(item, beta, actor=admin, expected_version=None, note="Passt zu euch")
+    db.session.commit()
+    lifecycle.perform(item, "accept", actor=admin, expected_version=None, note="Gern")
+    db.session.commit()
+    offered, accepted = (d.payload for d in _deliveries())
+    assert (offered["type"], offered["data"]["note"]) == ("item.handed_off", "Passt zu euch")
+    assert offered["data"]["item"]["responsible_network"]["short_name"] == "Beta"
+    assert offered["data"]["item"]["status"] == "assigned"
+    assert (accepted["type"], accepted["data"]["note"]) == ("item.accepted", "Gern")
+    assert accepted["data"]["item"]["status"] == "in_progress"
