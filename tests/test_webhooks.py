@@ -350,3 +350,51 @@ def test_a_hand_off_and_its_answer_carry_the_network_and_note(
     assert offered["data"]["item"]["status"] == "assigned"
     assert (accepted["type"], accepted["data"]["note"]) == ("item.accepted", "Gern")
     assert accepted["data"]["item"]["status"] == "in_progress"
+
+
+def _self_signed(folder) -> tuple[str, str]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
+    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(certfile), str(keyfile)
+
+
+def test_an_untrusted_certificate_is_not_sent_to(app, admin, make_item, tmp_path):
+    app.config.update(WEBHOOKS_ALLOW_PRIVATE=True)  # https, but on this machine
+    server = WebhookReceiver()
+    server.use_tls(*_self_signed(tmp_path))
+    server.start()
+    try:
+        with unit_of_work():
+            url = f"https://127.0.0.1:{server.port}/hooks"
+            services.create_endpoint(url=url, events=["item.created"], actor=admin)
+        make_item()
+        assert delivery.deliver_due().retried == 1
+    finally:
+        server.stop()
+    assert server.received == []
+    assert "CERTIFICATE_VERIFY_FAILED" in _deliveries()[0].last_error
