@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from tracker import clock
 from tracker.db import db
 from tracker.downloads import download
+from tracker.exports import tables as exports
 from tracker.forms_support import options
 from tracker.i18n import _
 from tracker.meetings import decisions
@@ -19,7 +20,6 @@ from tracker.meetings.decision_forms import DecisionFilterForm
 from tracker.meetings.models import MeetingSeries
 from tracker.meetings.views import bp
 from tracker.networks.services import active_networks
-from tracker.reports import exports
 from tracker.topics.services import all_topics
 
 PER_PAGE = 50

@@ -16,7 +16,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tracker.characters import xml_safe_data
 from tracker.exports.docx import set_metadata
-from tracker.reports.exports import BOLD, Formats, save, sheet_title, table_sheet, xlsx_cell
+from tracker.exports.tables import BOLD, Formats, save, sheet_title, table_sheet, xlsx_cell
 
 
 @dataclass(frozen=True)

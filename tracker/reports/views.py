@@ -21,12 +21,13 @@ from flask_login import current_user, login_required
 from tracker import clock
 from tracker.db import db, unit_of_work
 from tracker.downloads import download
+from tracker.exports import tables as exports
 from tracker.forms_support import attempt
 from tracker.i18n import _, get_locale
 from tracker.items import choices, saved_views
 from tracker.items.forms import ItemFilterForm
 from tracker.networks.models import Network
-from tracker.reports import documents, exports, feeds, figures, register, report_files, services
+from tracker.reports import documents, feeds, figures, register, report_files, services
 from tracker.reports.forms import ALL_NETWORKS, SavedViewForm, report_form
 from tracker.routing import safe_next
 

@@ -1,4 +1,4 @@
-"""The register list as CSV and XLSX: data in, bytes out, nothing a spreadsheet would execute."""
+"""Tables as CSV and XLSX: data in, bytes out, nothing a spreadsheet would execute."""
 
 from __future__ import annotations
 
