@@ -22,11 +22,14 @@ def test_live_agenda_marks_a_follow_up_overdue_when_the_day_changes(
 ):
     manager = make_user("manager", make_network("Alpha"))
     meeting = services.upcoming(make_series())
-    make_item(actor=manager, responsible_network=manager.network, follow_up_date=date(2026, 12, 10))
+    item = make_item(
+        actor=manager, responsible_network=manager.network, follow_up_date=date(2026, 12, 10)
+    )
     agenda.prepare_agenda(meeting, actor=manager)
     db.session.commit()
     login(manager)
-    live = f"/meetings/{meeting.id}/live"
+    entry = next(e for e in meeting.entries if e.item_id == item.id)
+    live = f"/meetings/{meeting.id}/live?open={entry.id}"  # the entry shows its follow-up
     assert not OVERDUE.search(client.get(live).get_data(as_text=True))
     time_machine.move_to(datetime(2026, 12, 10, 23, 1, tzinfo=UTC))  # 00:01 the next day
     assert OVERDUE.search(client.get(live).get_data(as_text=True))  # nothing else changed

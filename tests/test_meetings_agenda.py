@@ -146,7 +146,7 @@ def test_refresh_adds_new_and_keeps_manual_edits(world, make_item):
     agenda.prepare_agenda(meeting, actor=world["manager"])
     free = agenda.add_free_topic(meeting, "Veranstaltungskalender", actor=world["manager"])
     entry = next(e for e in meeting.entries if e.item_id == first.id)
-    agenda.move_entry(entry, -10, actor=world["manager"])
+    agenda.move_entry(entry, -10, actor=world["admin"])
     begruessung = next(e for e in meeting.entries if e.title == "Begrüßung")
     agenda.remove_entry(begruessung, actor=world["manager"], expected_version=None)
     make_item(actor=world["manager"], title="Zweites", responsible_network=world["a"])
@@ -168,8 +168,8 @@ def test_closing_defers_absent_networks_and_carries_over(world, make_item):
     item_a = make_item(actor=world["manager"], title="A", responsible_network=world["a"])
     item_b = make_item(actor=world["manager_b"], title="B", responsible_network=world["b"])
     agenda.prepare_agenda(meeting, actor=world["manager"])
-    live.set_attendance(meeting, world["b"], False, actor=world["manager"])
-    next_meeting = live.close_meeting(meeting, actor=world["manager"])
+    live.set_attendance(meeting, world["b"], False, actor=world["manager_b"])
+    next_meeting = live.close_meeting(meeting, actor=world["admin"])
     db.session.commit()
     agenda.prepare_agenda(next_meeting, actor=world["manager"])
     carried = {e.item_id: e for e in next_meeting.entries if e.item_id}
@@ -189,14 +189,14 @@ def test_closing_records_outcome_in_item_timeline(world, make_item):
         discussed=True,
         decision="Alpha übernimmt",
     )
-    live.close_meeting(meeting, actor=world["manager"])
+    live.close_meeting(meeting, actor=world["admin"])
     outcome = item.activities[-1]
     assert outcome.meeting_id == meeting.id and "Alpha übernimmt" in outcome.body
 
 
 def test_closed_agenda_cannot_change(world):
     meeting = world["meeting"]
-    live.close_meeting(meeting, actor=world["manager"])
+    live.close_meeting(meeting, actor=world["admin"])
     from tracker.exceptions import InvalidTransition
 
     with pytest.raises(InvalidTransition):

@@ -12,9 +12,14 @@ from tracker.db import db
 from tracker.form_copies import copies_of
 from tracker.forms_support import options
 from tracker.meetings import agenda, services
-from tracker.meetings.forms import EntryForm, EntryItemForm, TaskForm
+from tracker.meetings.forms import EntryForm, EntryItemForm, NoteForm, TaskForm
 
-FORMS = {"entry-outcome": EntryForm, "entry-item": EntryItemForm, "entry-task": TaskForm}
+FORMS = {
+    "entry-outcome": EntryForm,
+    "entry-note-form": NoteForm,
+    "entry-item": EntryItemForm,
+    "entry-task": TaskForm,
+}
 
 
 class Forms(HTMLParser):
@@ -66,15 +71,18 @@ def page(client, login, make_network, make_user, make_series, make_item):
     manager = make_user("manager", alpha, name="Anna Alpha")
     make_user("manager", beta, name="Bert Beta")
     meeting = services.upcoming(make_series())
-    for network in (alpha, beta):
+    items = [
         make_item(
             actor=manager, title=f"Anliegen {network.short_name}", responsible_network=network
         )
+        for network in (alpha, beta)
+    ]
     agenda.prepare_agenda(meeting, actor=manager)
     db.session.commit()
     login(manager)
     parsed = Forms()
-    parsed.feed(client.get(f"/meetings/{meeting.id}/live").text)
+    opened = ",".join(str(e.id) for e in meeting.entries if e.item_id in {i.id for i in items})
+    parsed.feed(client.get(f"/meetings/{meeting.id}/live?open={opened}").text)
     parsed.networks = [[str(network.id), network.short_name] for network in (alpha, beta)]
     return parsed
 
@@ -136,8 +144,9 @@ def test_entry_field_copies_escape_their_values_and_select_their_choice(app):
         item.responsible_network.choices = options([(None, "—"), (7, "Nord"), (8, "Süd")])
         fields = copies_of(item)
         outcome = copies_of(EntryForm(formdata=None, meta={"csrf": False}))
+        own = copies_of(NoteForm(formdata=None, meta={"csrf": False}))
     typed = '</textarea><script>alert("x")</script>'
-    note = outcome.note("note-1", typed)
+    note = own.note("note-1", typed)
     assert "<script>" not in note and "&lt;/textarea&gt;&lt;script&gt;" in note
     assert 'value="&#34;&gt;"' in fields.note("in-1", '">')
     assert 'value="2026-03-01"' in fields.follow_up_date("fu-1", date(2026, 3, 1))

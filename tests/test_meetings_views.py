@@ -124,17 +124,17 @@ def test_stale_outcome_answers_409_and_keeps_input(client, login, world):
     login(world["manager"])
     entry = world["entry"]
     stale = entry.version
-    entry.note = "Fassung der anderen"
+    entry.decision = "Fassung der anderen"
     db.session.commit()
     response = client.post(
         f"/meetings/entries/{entry.id}/outcome",
         headers=FETCH,
-        data={"version": stale, "note": "Meine Fassung"},
+        data={"version": stale, "decision": "Meine Fassung"},
     )
     assert response.status_code == 409
     assert "Meine Fassung" in response.text and "Fassung der anderen" in response.text
     db.session.refresh(entry)
-    assert entry.note == "Fassung der anderen"
+    assert entry.decision == "Fassung der anderen"
 
 
 def test_item_changed_in_place(client, login, world):
@@ -197,7 +197,7 @@ def test_task_added_and_listed_for_owner(client, login, world):
 
 
 def test_close_freezes_and_creates_next(client, login, world):
-    login(world["manager"])
+    login(world["admin"])
     meeting = world["meeting"]
     assert client.post(f"/meetings/{meeting.id}/close").status_code == 302
     db.session.refresh(meeting)

@@ -4,6 +4,8 @@
 // entries changed since, or the whole agenda when entries were added, removed or moved.
 // Entries that the user is editing are never replaced; a changed version is announced,
 // and the fresh entry is put in place once the user leaves it unchanged.
+// Each entry is one line; the current one (set by the moderator) and those the user opened
+// come with their forms. Pages follow the moderator unless "browse freely" is chosen.
 (function () {
   "use strict";
 
@@ -15,6 +17,8 @@
   let saves = 0; // counts answered saves: polls that started before one are not shown
   let shown = describe(agenda()); // what the page shows: revision, layout and attendance keys
   const held = new Map(); // element id -> fresh element, kept back while the user edits it
+  const opened = new Set((root.dataset.open || "").split(",").filter(Boolean)); // entry ids
+  let clockOffset = parseInt(root.dataset.serverNow || String(Date.now()), 10) - Date.now();
 
   function agenda() {
     return document.getElementById("live-agenda");
@@ -28,6 +32,10 @@
       attendance: data.attendance || "",
       status: data.status || "",
       statusLabel: data.statusLabel || "",
+      current: data.current || "",
+      timeboxSince: parseInt(data.timeboxSince || "0", 10),
+      timeboxNetwork: data.timeboxNetwork || "",
+      timeboxMinutes: parseInt(data.timeboxMinutes || "3", 10),
     };
   }
 
@@ -41,10 +49,12 @@
       badge.className = badge.className.replace(/\bmeeting-\S+/, "meeting-" + described.status);
     }
     if (described.status === "in_progress" || described.status === "planned") return;
-    ["quick-add", "live-close"].forEach(function (id) {
+    ["quick-add", "live-close", "live-step", "live-hand-over"].forEach(function (id) {
       const element = document.getElementById(id);
       if (element) element.remove();
     });
+    document.querySelectorAll("form.entry-current").forEach((form) => form.remove());
+    document.body.classList.add("live-read-only");
     const notice = document.getElementById("live-closed");
     if (notice) notice.classList.remove("d-none");
     document.querySelectorAll("#live-agenda form").forEach(function (form) {
@@ -104,7 +114,9 @@
     const current = agenda();
     const described = describe(fresh);
     if (described.revision < shown.revision) return;
+    const previous = shown.current;
     shown = described;
+    shown.previousCurrent = previous;
     held.clear();
     const focused = document.activeElement;
     const caret = focused && "selectionStart" in focused ?
@@ -124,6 +136,8 @@
     }
     current.replaceWith(fresh);
     showState(described);
+    applyFilter();
+    follow(shown.previousCurrent);
     if (focused && document.body.contains(focused)) {
       focused.focus();
       if (caret) focused.setSelectionRange(caret[0], caret[1]);
@@ -148,8 +162,11 @@
         held.delete(element.id);
       }
     });
+    const before = shown.current;
     shown = described;
     showState(described);
+    applyFilter();
+    follow(before);
     return true;
   }
 
@@ -158,6 +175,7 @@
     url.searchParams.set("since", String(shown.revision));
     url.searchParams.set("layout", shown.layout);
     url.searchParams.set("attendance", shown.attendance);
+    if (opened.size) url.searchParams.set("open", Array.from(opened).join(","));
     return url;
   }
 
@@ -178,6 +196,7 @@
     const headers = { "X-Requested-With": "fetch" };
     fetch(fragmentUrl(), { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
+        learnClock(response);
         if (response.status === 304) return null;
         if (!response.ok) throw new Error(String(response.status));
         return response.text();
@@ -238,6 +257,13 @@
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
+    if (form.id === "live-step" || form.classList.contains("entry-current")) {
+      event.preventDefault();
+      const step = event.submitter && event.submitter.dataset.step;
+      if (step) moveBy(parseInt(step, 10));
+      else setCurrent(form.querySelector("[name=entry]").value);
+      return;
+    }
     const section = form.closest("section.live-entry");
     if (!section && form.id !== "quick-add") return;
     event.preventDefault();
@@ -338,6 +364,199 @@
       event.target.form.requestSubmit();
     }
   });
+
+  // ---- One entry at a time: opening lines, following the moderator, the keys. ----
+
+  function steering() {
+    return document.getElementById("live-steering");
+  }
+
+  function isModerator() {
+    const bar = steering();
+    return Boolean(bar && bar.dataset.moderator) && !document.body.classList.contains("live-read-only");
+  }
+
+  function following() {
+    const box = document.getElementById("live-follow");
+    return !box || box.checked;
+  }
+
+  function lines() {
+    return Array.from(document.querySelectorAll("#live-agenda section.live-entry"))
+      .filter((section) => !section.hidden);
+  }
+
+  // The entry the keys act on: the one the user last opened, else the current one.
+  function focusEntry() {
+    const last = Array.from(opened).pop();
+    return (last && document.getElementById("entry-" + last)) ||
+      document.getElementById("entry-" + shown.current);
+  }
+
+  function follow(before) {
+    if (shown.current === before || !shown.current) return;
+    if (!following() && !isModerator()) return;
+    const section = document.getElementById("entry-" + shown.current);
+    const typing = document.activeElement && document.activeElement.matches("input, textarea, select");
+    if (section && !typing) section.scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  function openEntry(section, scroll) {
+    const link = section.querySelector("a.line-open");
+    return fetch(link.dataset.url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : null))
+      .then(function (html) {
+        if (html === null) return;
+        const fresh = parse(html).firstElementChild;
+        const local = document.getElementById(section.id);
+        if (!fresh || !local) return;
+        const top = local.querySelector(".top-number");
+        if (top) fresh.querySelector(".top-number").textContent = top.textContent;
+        local.replaceWith(fresh);
+        opened.delete(fresh.dataset.entry);
+        opened.add(fresh.dataset.entry);
+        while (opened.size > 5) opened.delete(opened.values().next().value);
+        if (scroll) fresh.scrollIntoView({ block: "center" });
+        fresh.querySelector("a.line-open").focus({ preventScroll: true });
+      });
+  }
+
+  function closeEntry(section) {
+    const body = section.querySelector(".entry-body");
+    if (body) body.remove();
+    section.classList.remove("expanded");
+    section.querySelector("a.line-open").setAttribute("aria-expanded", "false");
+    opened.delete(section.dataset.entry);
+  }
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a.line-open");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    const section = link.closest("section.live-entry");
+    if (section.classList.contains("current")) return section.scrollIntoView({ block: "center" });
+    if (section.classList.contains("expanded")) closeEntry(section);
+    else openEntry(section, false);
+  });
+
+  function setCurrent(entryId) {
+    const bar = steering();
+    if (!bar || !entryId) return;
+    const data = new FormData();
+    data.set("entry", entryId);
+    data.set("csrf_token", bar.querySelector("[name=csrf_token]").value);
+    fetch(bar.dataset.currentUrl, {
+      method: "POST", body: data, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin",
+    }).then(function (response) {
+      if (!response.ok) return errorMessage(response).then((message) => showError(bar, message));
+      saves += 1;
+      poll();
+    });
+  }
+
+  // The moderator moves the meeting; everyone else moves through the agenda on their own.
+  function moveBy(step) {
+    const all = lines();
+    if (!all.length) return;
+    const from = isModerator() ? document.getElementById("entry-" + shown.current) : focusEntry();
+    let index = all.indexOf(from);
+    index = index === -1 ? (step > 0 ? 0 : all.length - 1) : index + step;
+    const target = all[Math.max(0, Math.min(all.length - 1, index))];
+    if (!target || target === from) return;
+    if (isModerator()) return setCurrent(target.dataset.entry);
+    const box = document.getElementById("live-follow");
+    if (box) box.checked = false; // moving on one's own is browsing freely
+    if (from && from !== document.getElementById("entry-" + shown.current) && !isDirty(from)) {
+      closeEntry(from);
+    }
+    if (target.classList.contains("expanded")) {
+      opened.delete(target.dataset.entry);
+      opened.add(target.dataset.entry);
+      target.scrollIntoView({ block: "center" });
+      target.querySelector("a.line-open").focus({ preventScroll: true });
+    } else {
+      openEntry(target, true);
+    }
+  }
+
+  function markDiscussed() {
+    const section = focusEntry();
+    const box = section && section.querySelector("form.entry-outcome input[name=discussed]");
+    if (!box || box.disabled) return;
+    box.checked = true;
+    box.form.requestSubmit();
+  }
+
+  function showHelp() {
+    const help = document.getElementById("live-help");
+    if (help && !help.open) help.showModal();
+  }
+
+  function quickAdd() {
+    const title = document.querySelector("#quick-add [name=title]");
+    if (title) title.focus();
+  }
+
+  const KEYS = { j: () => moveBy(1), k: () => moveBy(-1), d: markDiscussed, q: quickAdd, "/": quickAdd, "?": showHelp };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable], dialog")) return;
+    const action = KEYS[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#live-help-button")) showHelp();
+  });
+
+  // ---- Filter and time box. ----
+
+  function applyFilter() {
+    const select = document.getElementById("live-filter");
+    const chosen = select ? select.value : "";
+    document.querySelectorAll("#live-agenda section.live-entry, #live-agenda .network-group")
+      .forEach(function (element) {
+        element.hidden = Boolean(chosen) && element.dataset.network !== chosen;
+      });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "live-filter") applyFilter();
+  });
+
+  function learnClock(response) {
+    const now = parseInt(response.headers.get("X-Server-Now") || "", 10);
+    if (now) clockOffset = now - Date.now();
+  }
+
+  function minutes(millis) {
+    const seconds = Math.max(0, Math.floor(millis / 1000));
+    return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+  }
+
+  function tick() {
+    const box = document.getElementById("live-timebox");
+    if (!box) return;
+    const running = shown.timeboxSince && shown.status === "in_progress" || shown.timeboxSince && shown.status === "planned";
+    box.hidden = !running;
+    if (!running) return;
+    const elapsed = Date.now() + clockOffset - shown.timeboxSince;
+    const limit = shown.timeboxMinutes * 60000;
+    const over = elapsed >= limit;
+    box.textContent = box.dataset.label.replace("{network}", shown.timeboxNetwork)
+      .replace("{time}", minutes(elapsed)).replace("{limit}", minutes(limit)) +
+      (over ? " – " + box.dataset.over : "");
+    box.classList.toggle("text-bg-warning", over);
+    box.classList.toggle("text-bg-light", !over);
+  }
+
+  setInterval(tick, 1000);
+  tick();
+  applyFilter();
 
   // Each entry's owner select comes empty; the people are in the page once, in a
   // <template>, and are copied into every select the page gets, now or by a later answer.

@@ -38,6 +38,9 @@ PUBLIC = _expect("ok", "ok", "ok", "ok", "ok")
 LOGGED_IN = _expect("login", "ok", "ok", "ok", "ok")
 EDITORS = _expect("login", "403", "ok", "ok", "ok")  # managers and admins, not observers
 RUNNERS = EDITORS  # who prepares agendas and works in live mode
+# Who closes a meeting, reorders its agenda, sets its current entry: the office, unless it
+# handed the meeting to someone (tracker/meetings/permissions.py).
+MODERATOR = _expect("login", "403", "403", "403", "ok")
 A_EDITS = _expect("login", "403", "403", "ok", "ok")  # items of network A, tasks of A's manager
 SECRET = _expect("login", "404", "404", "ok", "ok")  # the confidential item of network A
 OWN_VIEW = _expect("login", "404", "404", "ok", "404")  # manager A's private saved view
@@ -235,14 +238,10 @@ MEETINGS = [
     post("meetings.prepare", "/meetings/{meeting}/prepare", RUNNERS),
     post("meetings.add_topic", "/meetings/{meeting}/topics", RUNNERS, {"title": "Sonstiges"}),
     post("meetings.add_item", "/meetings/{meeting}/items", RUNNERS, {"reference": "{reference}"}),
-    post("meetings.move_entry", "/meetings/entries/{entry}/move/up", RUNNERS),
+    post("meetings.move_entry", "/meetings/entries/{entry}/move/up", MODERATOR),
     post("meetings.remove_entry", "/meetings/entries/{entry}/remove", RUNNERS),
     post("meetings.restore_entry", "/meetings/entries/{entry}/restore", RUNNERS),
-    post(
-        "meetings.move_entry",
-        "/meetings/entries/{secret_entry}/move/up",
-        HIDDEN_EDIT,
-    ),
+    post("meetings.move_entry", "/meetings/entries/{secret_entry}/move/up", MODERATOR),
     post(
         "meetings.remove_entry",
         "/meetings/entries/{secret_entry}/remove",
@@ -275,7 +274,7 @@ MEETINGS = [
     get("meetings.live", "/meetings/{meeting}/live", LOGGED_IN),
     get("meetings.live_fragment", "/meetings/{meeting}/live/fragment", LOGGED_IN, fetch=True),
     post("meetings.start", "/meetings/{meeting}/start", RUNNERS),
-    post("meetings.close", "/meetings/{meeting}/close", RUNNERS),
+    post("meetings.close", "/meetings/{meeting}/close", MODERATOR),
     post(
         "meetings.entry_outcome",
         "/meetings/entries/{entry}/outcome",
@@ -307,7 +306,7 @@ MEETINGS = [
     post(
         "meetings.attendance",
         "/meetings/{meeting}/attendance",
-        RUNNERS,
+        A_EDITS,  # a network sets its own attendance, the moderator anyone's
         {"network": "{network_a}", "present": "y"},
         fetch=True,
     ),
@@ -523,6 +522,40 @@ MINUTES_COPIES = [
     get("meetings.send_minutes", "/meetings/999999/minutes-mail", ADMIN_MISSING),
 ]
 
+# The live page's steering: the current entry, the hand-over, each person's own note, an
+# entry opened on its line (a confidential item's shows only that it is one).
+LIVE_STEERING = [
+    get("meetings.entry_live", "/meetings/entries/{entry}/live", LOGGED_IN, fetch=True),
+    get("meetings.entry_live", "/meetings/entries/{secret_entry}/live", LOGGED_IN, fetch=True),
+    get("meetings.entry_live", "/meetings/entries/999999/live", MISSING, fetch=True),
+    post(
+        "meetings.entry_note",
+        "/meetings/entries/{entry}/note",
+        RUNNERS,
+        {"note": "Eigene Notiz", "version": "0"},
+        fetch=True,
+    ),
+    post(
+        "meetings.entry_note",
+        "/meetings/entries/{secret_entry}/note",
+        HIDDEN_EDIT,
+        {"note": "Eigene Notiz", "version": "0"},
+        fetch=True,
+    ),
+    post("meetings.entry_note", "/meetings/entries/999999/note", MISSING, {"note": "x"}),
+    post("meetings.set_current", "/meetings/{meeting}/current", MODERATOR, {"entry": "{entry}"}),
+    post(
+        "meetings.set_current",
+        "/meetings/{meeting}/current",
+        MODERATOR,
+        {"entry": "{secret_entry}"},
+        fetch=True,
+    ),
+    post("meetings.set_current", "/meetings/999999/current", MISSING, {"entry": "{entry}"}),
+    post("meetings.hand_over", "/meetings/{meeting}/moderator", MODERATOR, {"moderator": ""}),
+    post("meetings.hand_over", "/meetings/999999/moderator", MISSING, {"moderator": ""}),
+]
+
 ROWS: list[Row] = [
     *AUTH,
     *DASHBOARD,
@@ -536,6 +569,7 @@ ROWS: list[Row] = [
     *API_RESOURCES,
     *WEBHOOKS,
     *MINUTES_COPIES,
+    *LIVE_STEERING,
 ]
 
 assert all(set(row.expect) == set(PRINCIPALS) for row in ROWS)

@@ -14,7 +14,12 @@ from tracker.i18n import _
 from tracker.items.models import Item
 from tracker.meetings.agenda_rules import Candidate, candidates, last_discussed
 from tracker.meetings.models import AgendaEntry, EntryKind, EntryReason, Meeting
-from tracker.meetings.permissions import require_entry_visible, require_open, require_run
+from tracker.meetings.permissions import (
+    require_entry_visible,
+    require_moderator,
+    require_open,
+    require_run,
+)
 from tracker.meetings.services import roll_call, touch, touch_entries
 from tracker.versioning import check_version, flush_or_conflict
 
@@ -192,8 +197,8 @@ def add_free_topic(meeting: Meeting, title: str, *, actor: User) -> AgendaEntry:
 
 
 def move_entry(entry: AgendaEntry, offset: int, *, actor: User) -> None:
-    """Move an entry up (negative) or down (positive) among the visible entries."""
-    require_run(actor)
+    """Move an entry up (negative) or down (positive) among the visible entries: the moderator's."""
+    require_moderator(actor, entry.meeting)
     require_entry_visible(entry, actor)
     require_open(entry.meeting)
     visible = [e for e in sorted(entry.meeting.entries, key=lambda e: e.position) if not e.removed]

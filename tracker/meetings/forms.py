@@ -17,6 +17,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from tracker import limits
 from tracker.form_copies import copies_of
@@ -30,6 +31,7 @@ from tracker.forms_support import (
 )
 from tracker.i18n import _l
 from tracker.items.models import ItemKind
+from tracker.ranges import ID_MAX
 from tracker.submissions.forms import submission_key_field
 
 WEEKDAYS = [
@@ -52,6 +54,13 @@ class SeriesForm(FlaskForm):
         _l("Duration (minutes)"),
         default=90,
         validators=[DataRequired(), NumberRange(min=15, max=600)],
+    )
+    timebox_minutes = IntegerField(
+        _l("Minutes per network in the roll call"),
+        default=3,
+        validators=[Optional(), NumberRange(min=1, max=60)],
+        filters=[lambda minutes: 3 if minutes is None else minutes],  # left empty: the default
+        description=_l("The live page shows each network's running time; at the end it warns."),
     )
     timezone = StringField(
         _l("Time zone"),
@@ -107,8 +116,14 @@ class AddItemForm(FlaskForm):
 class EntryForm(FlaskForm):
     version = VersionField()
     discussed = BooleanField(_l("Discussed"))
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=limits.ENTRY_NOTE)])
     decision = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=limits.ENTRY_NOTE)])
+
+
+class NoteForm(FlaskForm):
+    """The viewer's own note on an entry; version 0: they had written none yet."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(0, ID_MAX)])
+    note = TextAreaField(_l("Your note"), validators=[Optional(), Length(max=limits.ENTRY_NOTE)])
 
 
 class EntryItemForm(FlaskForm):
@@ -169,6 +184,7 @@ def entry_forms(network_choices: list[SelectChoice]) -> SimpleNamespace:
     task = TaskForm(formdata=None, meta={"csrf": False})
     return SimpleNamespace(
         outcome=copies_of(EntryForm(formdata=None, meta={"csrf": False})),
+        note=copies_of(NoteForm(formdata=None, meta={"csrf": False})),
         item=copies_of(item),
         task=copies_of(task),
         assignees=assignee_choices,

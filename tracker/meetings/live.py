@@ -26,7 +26,13 @@ from tracker.meetings.models import (
     MeetingStatus,
     Task,
 )
-from tracker.meetings.permissions import require_entry_visible, require_open, require_run
+from tracker.meetings.permissions import (
+    require_attendance,
+    require_entry_visible,
+    require_moderator,
+    require_open,
+    require_run,
+)
 from tracker.meetings.services import Presence, ensure_next_meeting, touch, touch_entries
 from tracker.networks.models import Network
 from tracker.versioning import check_version, flush_or_conflict
@@ -71,8 +77,8 @@ def update_entry(
 
 
 def set_attendance(meeting: Meeting, network: Network, present: bool, *, actor: User) -> None:
-    """Mark a network present or absent."""
-    require_run(actor)
+    """Mark a network present or absent: the network itself, or the moderator for anyone."""
+    require_attendance(actor, meeting, network.id)
     require_open(meeting)
     row = db.session.get(Attendance, (meeting.id, network.id))
     if row is None:
@@ -203,7 +209,7 @@ def quick_add(
 
 def close_meeting(meeting: Meeting, *, actor: User) -> Meeting | None:
     """Freeze the minutes, defer absent networks' entries, record outcomes in the items."""
-    require_run(actor)
+    require_moderator(actor, meeting)
     require_open(meeting)
     attendance = _freeze_attendance(meeting)
     absent = {p.network.id for p in attendance if not p.present}

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.auth.models import User
 from tracker.auth.services import managers_of
-from tracker.db import db, unit_of_work
+from tracker.db import db, unit_of_work, utcnow
 from tracker.exceptions import ConflictError, DuplicateSuspected, ServiceError
 from tracker.forms_support import options
 from tracker.i18n import _
@@ -50,15 +51,27 @@ def entry_forms() -> SimpleNamespace:
 @bp.get("/<int:meeting_id>/live")
 @login_required
 def live(meeting_id: int):
-    """The one page for the whole call: attendance, agenda, outcomes, tasks, quick-add."""
+    """The one page for the whole call: one line per entry, the current one open with its forms."""
     meeting = db.get_or_404(Meeting, meeting_id)
+    return _live_page(meeting, _quick_form())
+
+
+def _live_page(meeting: Meeting, quick_form: QuickAddForm):
+    opened = live_render.opened_ids(request.args.get("open"))
     return render_template(
         "meetings/live.html",
         meeting=meeting,
         can_run=live_render.can_run(),
-        quick_form=_quick_form(),
-        agenda=live_render.whole_agenda(meeting),
+        quick_form=quick_form,
+        agenda=live_render.whole_agenda(meeting, opened),
+        opened=sorted(opened),
+        server_now=_server_now(),
     )
+
+
+def _server_now() -> str:
+    """The server's clock in milliseconds: the page's time box counts from it, not the PC's."""
+    return str(int(utcnow().timestamp() * 1000))
 
 
 @bp.get("/<int:meeting_id>/live/fragment")
@@ -70,21 +83,23 @@ def live_fragment(meeting_id: int):
     after it, and the attendance if it changed; else the whole agenda.
     """
     meeting = db.get_or_404(Meeting, meeting_id)
+    args = request.args
+    opened = live_render.opened_ids(args.get("open"))
     etag = f"m{meeting.id}-r{meeting.revision}"
-    since = request.args.get("since", type=int)
+    clock_header = {"X-Server-Now": _server_now()}
+    since = args.get("since", type=int)
     if etag in request.if_none_match or since == meeting.revision:
-        return "", 304, {"ETag": f'"{etag}"'}
+        return "", 304, {"ETag": f'"{etag}"', **clock_header}
     context = None
     if since is not None:
-        args = request.args
         context = live_render.changes_context(
-            meeting, since, args.get("layout"), args.get("attendance")
+            meeting, since, args.get("layout"), args.get("attendance"), opened
         )
     if context is None:
-        html = live_render.whole_agenda(meeting)
+        html = live_render.whole_agenda(meeting, opened)
     else:
         html = render_template("meetings/_live_agenda.html", **context)
-    return html, 200, {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
+    return html, 200, {"ETag": f'"{etag}"', "Cache-Control": "no-cache", **clock_header}
 
 
 @bp.post("/<int:meeting_id>/start")
@@ -124,22 +139,26 @@ def _entry_answer(entry: AgendaEntry, status: int = 200, conflict: dict | None =
         return redirect(
             url_for("meetings.live", meeting_id=entry.meeting_id, _anchor=f"entry-{entry.id}")
         )
+    return _entry_html(entry, conflict), status
+
+
+def _entry_html(entry: AgendaEntry, conflict: dict | None = None) -> str:
+    """The entry opened, with its forms, as the live page shows it."""
     visible = [entry_id for entry_id, *_rest in queries.agenda_layout(entry.meeting)]
     top = visible.index(entry.id) + 1 if entry.id in visible else None
-    html = render_template(
+    return render_template(
         "meetings/_entry.html",
         entry=entry,
         top=top,
         conflict=conflict,
-        **live_render.entries_context(entry.meeting),
+        **live_render.entries_context(entry.meeting, frozenset([entry.id])),
     )
-    return html, status
 
 
 @bp.post("/entries/<int:entry_id>/outcome")
 @login_required
 def entry_outcome(entry_id: int):
-    """Save an entry's discussed flag, note and decision."""
+    """Save an entry's discussed flag and decision (notes are each person's own: entry_note)."""
     entry = db.get_or_404(AgendaEntry, entry_id)
     form = EntryForm()
     if not form.validate_on_submit():
@@ -151,18 +170,13 @@ def entry_outcome(entry_id: int):
                 actor=current_user,
                 expected_version=form.version.data,
                 discussed=form.discussed.data,
-                note=form.note.data or "",
                 decision=form.decision.data or "",
             )
     except ConflictError:
         return _entry_answer(
             entry,
             409,
-            conflict={
-                "discussed": form.discussed.data,
-                "note": form.note.data or "",
-                "decision": form.decision.data or "",
-            },
+            conflict={"discussed": form.discussed.data, "decision": form.decision.data or ""},
         )
     return _entry_answer(entry)
 
@@ -198,8 +212,6 @@ def entry_item(entry_id: int):
 
 
 def _user(user_id: int | None):
-    from tracker.auth.models import User
-
     return db.session.get(User, user_id) if user_id else None
 
 
@@ -314,11 +326,7 @@ def _duplicate(exc: DuplicateSuspected, meeting: Meeting, form: QuickAddForm):
         return jsonify(error=error), 409
     flash(exc.message, "warning")
     form.allow_duplicate.data = "y"
-    page = render_template(
-        "meetings/live.html",
-        meeting=meeting,
-        can_run=live_render.can_run(),
-        quick_form=form,
-        agenda=live_render.whole_agenda(meeting),
-    )
-    return page, 409
+    return _live_page(meeting, form), 409
+
+
+from tracker.meetings import steering_views  # noqa: E402,F401  (its routes use the helpers above)

@@ -102,6 +102,8 @@ class MeetingSeries(db.Model):
         Text, default="", info=limits.typed(limits.STANDING_TOPICS)
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Minutes each network has in the roll call of the live meeting.
+    timebox_minutes: Mapped[int] = mapped_column(default=3, server_default="3")
     # The secret part of the feed's address for calendar apps (no login); None: no address.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -143,6 +145,12 @@ class Meeting(db.Model):
     # Bumped by every change of the agenda, entries, attendance or tasks: the live page polls it.
     revision: Mapped[int] = mapped_column(default=1)
     version: Mapped[int] = mapped_column(default=1)
+    # Who steers the live meeting besides the coordination office (handed over by the office).
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The entry being discussed (no foreign key: entries and meetings would refer to each
+    # other), and since when the roll call is at its network (the time box counts from it).
+    current_entry_id: Mapped[int | None]
+    current_network_since: Mapped[datetime | None]
 
     series: Mapped[MeetingSeries] = relationship(lazy="joined", innerjoin=True)
     entries: Mapped[list[AgendaEntry]] = relationship(
@@ -151,6 +159,7 @@ class Meeting(db.Model):
     attendance: Mapped[list[Attendance]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
+    moderator: Mapped[User | None] = relationship(foreign_keys=[moderator_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -201,6 +210,12 @@ class AgendaEntry(db.Model):
     tasks: Mapped[list[Task]] = relationship(
         back_populates="entry", order_by="Task.id", lazy="selectin"
     )
+    notes: Mapped[list[EntryNote]] = relationship(
+        back_populates="entry",
+        order_by="(EntryNote.created_at, EntryNote.id)",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -224,6 +239,31 @@ class AgendaEntry(db.Model):
         if self.item is None:
             return None
         return self.status_at_close or self.item.status
+
+
+class EntryNote(db.Model):
+    """One person's note on an agenda entry: each writes their own, none replaces another's.
+
+    The entry's ``note`` holds them merged ("Name: text", in order), as minutes and exports read it.
+    """
+
+    __tablename__ = "entry_notes"
+    __table_args__ = (UniqueConstraint("entry_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_entries.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text, default="", info=limits.typed(limits.ENTRY_NOTE))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    entry: Mapped[AgendaEntry] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Attendance(db.Model):

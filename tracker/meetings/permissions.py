@@ -23,6 +23,36 @@ def require_run(user: User) -> None:
         raise PermissionDenied(_("Only network managers and the coordination office may do this."))
 
 
+def is_moderator(user: User, meeting: Meeting) -> bool:
+    """The coordination office steers every meeting; the person it hands one to steers that one."""
+    if not user.is_authenticated:
+        return False
+    return user.is_admin or (meeting.moderator_id is not None and user.id == meeting.moderator_id)
+
+
+def require_moderator(user: User, meeting: Meeting) -> None:
+    """Closing, reordering the agenda and choosing the current entry are the moderator's."""
+    if not is_moderator(user, meeting):
+        raise PermissionDenied(_("Only the moderator of the meeting may do this."))
+
+
+def can_hand_over(user: User) -> bool:
+    """Only the coordination office hands a meeting to another moderator."""
+    return user.is_authenticated and user.is_admin
+
+
+def can_set_attendance(user: User, meeting: Meeting, network_id: int) -> bool:
+    """A network says whether it is present; the moderator says so for anyone."""
+    if not can_run(user):
+        return False
+    return is_moderator(user, meeting) or user.network_id == network_id
+
+
+def require_attendance(user: User, meeting: Meeting, network_id: int) -> None:
+    if not can_set_attendance(user, meeting, network_id):
+        raise PermissionDenied(_("Only the network itself or the moderator sets its attendance."))
+
+
 def require_open(meeting: Meeting) -> None:
     if not meeting.is_open:
         raise InvalidTransition(_("This meeting is closed; its minutes can no longer change."))

@@ -64,13 +64,13 @@ def agenda_layout(meeting: Meeting) -> list[tuple[int, EntryKind, int | None]]:
 
 
 def layout_key(meeting: Meeting, layout: Iterable[tuple[int, EntryKind, int | None]]) -> str:
-    """A digest of what the agenda's shape depends on: status, entry order, group headings.
+    """A digest of what the agenda's shape depends on: status, moderator, order, group headings.
 
     A live page that has this key shows every entry in its place; only their content can
     differ, and that is what ``changed_revision`` tells.
     """
     shape = ";".join(f"{id_}:{kind.value}:{network_id or ''}" for id_, kind, network_id in layout)
-    return _digest(f"{meeting.status.value}|{shape}")
+    return _digest(f"{meeting.status.value}|{meeting.moderator_id or ''}|{shape}")
 
 
 def attendance_key(present: dict[int, bool]) -> str:

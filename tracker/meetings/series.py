@@ -24,6 +24,7 @@ SERIES_FIELDS = (
     "weekday",
     "start_time",
     "duration_minutes",
+    "timebox_minutes",
     "timezone",
     "video_link",
     "standing_topics_start",

@@ -50,6 +50,7 @@ def detail(meeting_id: int):
             meeting=meeting,
             entries=queries.agenda_entries(meeting),
             can_run=permissions.can_run(current_user),
+            can_moderate=permissions.is_moderator(current_user, meeting),
             can_manage=permissions.can_manage_series(current_user),
             free_form=FreeTopicForm(),
             add_form=AddItemForm(),
