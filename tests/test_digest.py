@@ -205,7 +205,8 @@ def test_a_note_about_an_item_turned_confidential_is_left_out(
         lifecycle.hand_off(item, b1.network, actor=c1, expected_version=None)
         lifecycle.perform(item, "accept", actor=b1, expected_version=None)
         db.session.commit()
-        assert [n.topic for n in db.session.scalars(select(DigestNote))] == ["handoff_answered"]
+        notes_of_c1 = select(DigestNote).where(DigestNote.user_id == c1.id)
+        assert [n.topic for n in db.session.scalars(notes_of_c1)] == ["handoff_answered"]
         items.update_item(item, actor=b1, expected_version=None, confidential=True)
         db.session.commit()
     with time_machine.travel(MONDAY, tick=False):

@@ -39,6 +39,8 @@ DEFAULTS = {
     "Meine Übergabe wurde angenommen oder zurückgegeben": "Sofort",
     "Ich wurde als Bearbeiter·in eines Anliegens eingetragen": "Sofort",
     COMMENTED: "In der Wochenübersicht",
+    "Jemand hat mich in einem Kommentar erwähnt": "Sofort",
+    "Änderungen an Anliegen, denen ich folge": "In der Wochenübersicht",
     "Mir wurde eine Aufgabe zugewiesen": "Sofort",
     "Die Wiedervorlage meines Anliegens ist fällig": "In der Wochenübersicht",
     DIGEST: "Sofort",
@@ -119,7 +121,7 @@ def test_manager_chooses_mail_settings_by_keyboard(page, live_server, manager):
     page.keyboard.press("ArrowRight")  # within the group: from the digest to "off"
     expect(radio(page, COMMENTED, "Aus")).to_be_focused()
     expect(radio(page, COMMENTED, "Aus")).to_be_checked()
-    for _ in range(3):
+    for _ in range(5):
         page.keyboard.press("Tab")
     page.keyboard.press("ArrowRight")
     expect(radio(page, DIGEST, "Aus")).to_be_checked()

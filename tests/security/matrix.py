@@ -150,6 +150,14 @@ ITEMS = [
     get("items.mention_suggestions", "/items/{item}/mentions?q=a", EDITORS, fetch=True),
     get("items.mention_suggestions", "/items/{secret}/mentions?q=a", SECRET, fetch=True),
     get("items.mention_suggestions", "/items/999999/mentions?q=a", MISSING, fetch=True),
+    post("items.follow", "/items/{item}/follow", LOGGED_IN, {"follow": "1"}),
+    post("items.follow", "/items/{secret}/follow", SECRET, {"follow": "1"}),
+    post("items.follow", "/items/999999/follow", MISSING, {"follow": "1"}),
+    # linking: who may edit the item (to an item they may see; a bad number comes back)
+    post("items.add_relation", "/items/{item}/relations", A_EDITS, {"reference": "x"}),
+    post("items.add_relation", "/items/{secret}/relations", SECRET, {"reference": "x"}),
+    post("items.remove_relation", "/items/{item}/relations/999999/remove", MISSING),
+    post("items.remove_relation", "/items/{secret}/relations/999999/remove", MISSING),
 ]
 
 COMPANIES = [

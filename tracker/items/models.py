@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import limits
@@ -250,10 +250,16 @@ class ActivityKind(LabelledEnum):
     ACCEPTED = "accepted"
     RETURNED = "returned"
     DISCUSSED = "discussed"
+    RELATED = "related"  # new_value: "<relation kind>:<other item's reference>"
+    UNRELATED = "unrelated"
+    MERGED = "merged"  # new_value: the other item's reference; field: "into" or "from"
 
     @classmethod
     def labels(cls) -> dict:
         return {
+            cls.RELATED: _l("linked the item"),
+            cls.UNRELATED: _l("removed a link"),
+            cls.MERGED: _l("merged"),
             cls.CREATED: _l("created the item"),
             cls.COMMENT: _l("commented"),
             cls.CHANGE: _l("changed"),
@@ -285,3 +291,61 @@ class Activity(db.Model):
     item: Mapped[Item] = relationship(back_populates="activities")
     actor: Mapped[User | None] = relationship(lazy="joined")
     meeting: Mapped[Meeting | None] = relationship(lazy="joined")
+
+
+class ItemFollow(db.Model):
+    """A person's own choice about following an item: ``following`` on, or off where their
+    network's managers follow it by default (tracker/items/following.py)."""
+
+    __tablename__ = "item_follows"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    following: Mapped[bool] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RelationKind(LabelledEnum):
+    """How one item (the source) stands to another (the target)."""
+
+    RELATED = "related"
+    DUPLICATE = "duplicate"  # the source is a duplicate of the target
+    FOLLOWS = "follows"  # the source follows from the target
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.RELATED: _l("related to"),
+            cls.DUPLICATE: _l("duplicate of"),
+            cls.FOLLOWS: _l("follows from"),
+        }
+
+    @property
+    def reverse_label(self):
+        """How the target names the relation."""
+        return {
+            RelationKind.RELATED: _l("related to"),
+            RelationKind.DUPLICATE: _l("has the duplicate"),
+            RelationKind.FOLLOWS: _l("led to"),
+        }[self]
+
+
+class ItemRelation(db.Model):
+    """A link between two items, shown on both."""
+
+    __tablename__ = "item_relations"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", name="uq_item_relations_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RelationKind] = mapped_column(enum_type(RelationKind))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    source: Mapped[Item] = relationship(foreign_keys=[source_id])
+    target: Mapped[Item] = relationship(foreign_keys=[target_id])

@@ -11,10 +11,12 @@ from tracker.forms_support import attempt, int_arg
 from tracker.i18n import _, _l
 from tracker.items import (
     choices,
+    following,
     lifecycle,
     permissions,
     queries,
     registration,
+    relations,
     saved_views,
     services,
 )
@@ -171,6 +173,8 @@ def detail_context(item: Item, **forms) -> dict:
         can_hand_off=lifecycle.can_hand_off(item, current_user),
         timeline=item.activities,
         today=clock.today(),
+        followers=following.followers(item),
+        links=relations.links(item, current_user),
         **forms,
     )
 
@@ -265,5 +269,7 @@ def duplicates():
 from tracker.items import (  # noqa: E402,F401  (routes on the same blueprint)
     action_views,
     bulk_views,
+    follow_views,
     mention_views,
+    relation_views,
 )

@@ -38,6 +38,7 @@ TOPICS: dict[str, Topic] = {
         Topic("assigned", _l("I was made assignee of an item"), Delivery.IMMEDIATELY),
         Topic("commented", _l("A comment on an item of mine"), Delivery.DIGEST),
         Topic("mentioned", _l("Someone mentioned me in a comment"), Delivery.IMMEDIATELY),
+        Topic("followed", _l("Changes of items I follow"), Delivery.DIGEST),
         Topic("task_assigned", _l("A task was assigned to me"), Delivery.IMMEDIATELY),
         Topic("follow_up_due", _l("The follow-up of my item is due"), Delivery.DIGEST),
         Topic(

@@ -9,6 +9,8 @@
 - A comment: the people it mentions (``@Name``, tracker/items/mentions.py), the item's
   assignee and the person who registered it, never the commenter.
 - A task: its owner, unless they gave it to themselves.
+- Any of these changes, a change of fields or of the status: the item's followers
+  (tracker/items/following.py), unless a notice of their own above says it already.
 
 Each listener runs in the unit of work of the change, so a change that is rolled back
 tells no one; a bulk change (``events.in_bulk``: an import of a register) tells no one.
@@ -21,7 +23,7 @@ import functools
 from tracker import events
 from tracker.auth.models import User
 from tracker.db import db
-from tracker.items import mentions
+from tracker.items import following, mentions
 from tracker.items.models import Item, ItemStatus
 from tracker.notifications import recipients
 from tracker.notifications.delivery import notify
@@ -56,9 +58,19 @@ def _offer(item: Item, actor: User | None, note: str = "") -> list[User]:
     return managers
 
 
-def _assigned(item: Item, actor: User | None, assignee: User | None) -> None:
+def _assigned(item: Item, actor: User | None, assignee: User | None) -> list[User]:
     if assignee is not None and assignee.id != _id(actor):
         notify(assignee, "assigned", item=item, actor=_id(actor))
+        return [assignee]
+    return []
+
+
+def _tell_followers(item: Item, actor: User | None, what: str, told: list[User], **params):
+    """The item's followers hear of the change, unless a notice of their own says it."""
+    skip = {user.id for user in told}
+    for user in recipients.unique(following.followers(item), without=actor):
+        if user.id not in skip:
+            notify(user, "followed", item=item, actor=_id(actor), what=what, **params)
 
 
 @_quiet_in_bulk
@@ -70,13 +82,14 @@ def on_item_created(item: Item, *, actor: User | None = None, **_values) -> None
 
 @_quiet_in_bulk
 def on_item_handed_off(item: Item, *, actor: User | None = None, note: str = "", **_values) -> None:
-    _offer(item, actor, note)
+    told = _offer(item, actor, note)
+    _tell_followers(item, actor, "handed_off", told, network=item.responsible_network_id)
 
 
-def _answered(item: Item, actor: User | None, answer: str, note: str) -> None:
+def _answered(item: Item, actor: User | None, answer: str, note: str) -> list[User]:
     author = recipients.handoff_author(item)
     if author is None or author.id == _id(actor):
-        return
+        return []
     notify(
         author,
         "handoff_answered",
@@ -86,25 +99,34 @@ def _answered(item: Item, actor: User | None, answer: str, note: str) -> None:
         network=item.responsible_network_id,
         note=note,
     )
+    return [author]
 
 
 @_quiet_in_bulk
 def on_item_accepted(item: Item, *, actor: User | None = None, note: str = "", **_values) -> None:
-    _answered(item, actor, "accepted", note)
+    _tell_followers(item, actor, "accepted", _answered(item, actor, "accepted", note))
 
 
 @_quiet_in_bulk
 def on_item_returned(item: Item, *, actor: User | None = None, note: str = "", **_values) -> None:
-    _answered(item, actor, "returned", note)
+    _tell_followers(item, actor, "returned", _answered(item, actor, "returned", note))
 
 
 @_quiet_in_bulk
 def on_item_changed(item: Item, *, actor: User | None = None, changes=None, **_values) -> None:
     changes = changes or {}
+    told = []
     if "assignee" in changes:
-        _assigned(item, actor, changes["assignee"][1])
+        told = _assigned(item, actor, changes["assignee"][1])
     elif "assignee_id" in changes and changes["assignee_id"][1] is not None:
-        _assigned(item, actor, db.session.get(User, changes["assignee_id"][1]))
+        told = _assigned(item, actor, db.session.get(User, changes["assignee_id"][1]))
+    fields = sorted(field.removesuffix("_id") for field in changes)
+    _tell_followers(item, actor, "changed", told, fields=fields)
+
+
+@_quiet_in_bulk
+def on_item_status_changed(item: Item, *, actor: User | None = None, **_values) -> None:
+    _tell_followers(item, actor, "status", [], status=item.status.value)
 
 
 @_quiet_in_bulk
@@ -116,6 +138,7 @@ def on_item_commented(item: Item, *, actor: User | None = None, body: str = "", 
     people = recipients.unique(recipients.item_people(item), without=actor)
     for user in [u for u in people if u not in named]:  # a mention says it already
         notify(user, "commented", item=item, actor=_id(actor), comment=comment)
+    _tell_followers(item, actor, "commented", named + people, comment=comment)
 
 
 @_quiet_in_bulk
@@ -133,6 +156,7 @@ _CONNECTIONS = (
     (events.item_accepted, on_item_accepted),
     (events.item_returned, on_item_returned),
     (events.item_changed, on_item_changed),
+    (events.item_status_changed, on_item_status_changed),
     (events.item_commented, on_item_commented),
     (events.task_assigned, on_task_assigned),
 )

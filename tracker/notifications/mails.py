@@ -16,6 +16,7 @@ from tracker.db import db
 from tracker.i18n import _, _l
 from tracker.items.models import Activity, Item, ItemStatus
 from tracker.items.permissions import can_view
+from tracker.items.timeline import FIELD_LABELS
 from tracker.mail import compose, kinds
 from tracker.meetings.models import Task
 from tracker.networks.models import Network
@@ -71,6 +72,19 @@ def commented(user: User, params: dict) -> dict | None:
     return _base(user, params, item) | {"comment": comment}
 
 
+def followed(user: User, params: dict) -> dict | None:
+    """A change of an item the recipient follows; the item as it is now."""
+    item = _visible_item(user, params)
+    if item is None:
+        return None
+    comment = db.session.get(Activity, params["comment"]) if params.get("comment") else None
+    if comment is not None and comment.item_id != item.id:
+        return None
+    fields = [str(FIELD_LABELS.get(f, f)) for f in params.get("fields", [])]
+    return _base(user, params, item) | {"what": params.get("what"), "fields": fields,
+                                        "comment": comment}  # fmt: skip
+
+
 def task_assigned(user: User, params: dict) -> dict | None:
     """Still the recipient's open task; its item named only if they may see it."""
     task = db.session.get(Task, params["task"]) if params.get("task") else None
@@ -95,6 +109,7 @@ CONTEXTS: dict[str, Callable[[User, dict], dict | None]] = {
     "assigned": assigned,
     "commented": commented,
     "mentioned": commented,
+    "followed": followed,
     "task_assigned": task_assigned,
     "follow_up_due": follow_up_due,
 }
@@ -115,6 +130,8 @@ def _subject(topic: str, context: dict) -> str:
         return _("New comment on %(item)s", item=name)
     if topic == "mentioned":
         return _("You were mentioned on %(item)s", item=name)
+    if topic == "followed":
+        return _("News of an item you follow: %(item)s", item=name)
     if topic == "task_assigned":
         return _("A new task for you: %(title)s", title=context["task"].title)
     return _("Follow-up due today: %(item)s", item=name)
@@ -144,6 +161,7 @@ LABELS = {
     "assigned": _l("Made assignee"),
     "commented": _l("New comment"),
     "mentioned": _l("Mentioned in a comment"),
+    "followed": _l("An item I follow"),
     "task_assigned": _l("New task"),
     "follow_up_due": _l("Follow-up due"),
 }
