@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tracker import limits
 from tracker.api.fields import ApiSchema, DateField, Id
-from tracker.api.item_writes import item_to_change
+from tracker.api.item_writes import change_item, item_to_change
 from tracker.api.items import ItemSchema, NamedSchema, bp
 from tracker.api.versions import IF_MATCH
 from tracker.auth.models import User
@@ -111,12 +111,13 @@ def _changes(item: Item, values: dict) -> dict:
 def update_item(values: dict, reference: str):
     """Change the fields sent, as the item's edit page does (If-Match with the ETag read)."""
     with unit_of_work():
-        item, refused = item_to_change(reference)
+        item = item_to_change(reference)
+        changes = _changes(item, values)
+        refused = change_item(item, lambda version: services.update_item(
+            item, actor=current_user, expected_version=version, **changes
+        ))  # fmt: skip
         if refused is not None:
             return refused
-        services.update_item(
-            item, actor=current_user, expected_version=item.version, **_changes(item, values)
-        )
     return item, 200, {"ETag": f'"{item.version}"'}
 
 

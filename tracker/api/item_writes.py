@@ -17,10 +17,10 @@ from flask_login import current_user
 
 from tracker.api.fields import ApiSchema, DateField, Id
 from tracker.api.items import ItemSchema, bp
-from tracker.api.versions import IF_MATCH, refused_version
+from tracker.api.versions import IF_MATCH, as_read
 from tracker.db import db, unit_of_work
 from tracker.exceptions import NotFound
-from tracker.i18n import _
+from tracker.i18n import _l
 from tracker.items import lifecycle
 from tracker.items.models import Item, ItemKind, ItemSource, Priority
 from tracker.items.queries import visible_by_reference
@@ -104,17 +104,21 @@ def create_item(values: dict):
     return _made(item)
 
 
-def item_to_change(reference: str):
-    """The item to change, or the problem that stops it (404, 428, 412)."""
+ITEM_NEEDED = _l("Send If-Match with the item's ETag, as read.")
+ITEM_CHANGED = _l("The item was changed since it was read. Read it again and decide.")
+
+
+def item_to_change(reference: str) -> Item:
+    """The item to change, if the token's owner may see it (else 404)."""
     item = visible_by_reference(reference, current_user)
     if item is None:
         raise NotFound()
-    refused = refused_version(
-        item,
-        needed=_("Send If-Match with the item's ETag, as read."),
-        changed=_("The item was changed since it was read. Read it again and decide."),
-    )
-    return (None, refused) if refused is not None else (item, None)
+    return item
+
+
+def change_item(item: Item, change):
+    """Make ``change(version read)``; the problem (428, 412) that stopped it, or None."""
+    return as_read(item, change, needed=str(ITEM_NEEDED), changed=str(ITEM_CHANGED))
 
 
 ACTIONS = sorted(lifecycle.ACTIONS)
@@ -127,17 +131,17 @@ ACTIONS = sorted(lifecycle.ACTIONS)
 def act(values: dict, reference: str, action: str):
     """Accept, return (with the reason), wait, resume, complete, decline or reopen an item."""
     with unit_of_work():
-        item, refused = item_to_change(reference)
-        if refused is not None:
-            return refused
-        lifecycle.perform(
+        item = item_to_change(reference)
+        refused = change_item(item, lambda version: lifecycle.perform(
             item,
             action,
             actor=current_user,
-            expected_version=item.version,
+            expected_version=version,
             note=values["note"],
             follow_up_date=values["follow_up_date"] or item.follow_up_date,
-        )
+        ))  # fmt: skip
+        if refused is not None:
+            return refused
     return item, 200, {"ETag": f'"{item.version}"'}
 
 
@@ -148,11 +152,11 @@ def act(values: dict, reference: str, action: str):
 def hand_off(values: dict, reference: str):
     """Offer the item to another network (a manager's own network accepts at once)."""
     with unit_of_work():
-        item, refused = item_to_change(reference)
+        item = item_to_change(reference)
+        network = network_by_id(values["network"], field="network")
+        refused = change_item(item, lambda version: lifecycle.hand_off(
+            item, network, actor=current_user, expected_version=version, note=values["note"]
+        ))  # fmt: skip
         if refused is not None:
             return refused
-        network = network_by_id(values["network"], field="network")
-        lifecycle.hand_off(
-            item, network, actor=current_user, expected_version=item.version, note=values["note"]
-        )
     return item, 200, {"ETag": f'"{item.version}"'}

@@ -17,7 +17,7 @@ from flask_login import current_user
 from tracker import limits
 from tracker.api.fields import ApiSchema, DateField, Id
 from tracker.api.meetings import EntrySchema, TaskSchema, bp, entry_or_404, present_entry
-from tracker.api.versions import IF_MATCH, etag, refused_change
+from tracker.api.versions import IF_MATCH, as_read, etag, refused_change
 from tracker.auth.models import User
 from tracker.db import db, unit_of_work
 from tracker.exceptions import NotFound
@@ -55,10 +55,11 @@ def record_outcome(values: dict, entry_id: int):
     with unit_of_work():
         entry = entry_or_404(entry_id)
         require_entry_visible(entry, current_user)
-        refused = refused_change(entry)
+        refused = as_read(entry, lambda version: live.update_entry(
+            entry, actor=current_user, expected_version=version, **values
+        ))  # fmt: skip
         if refused is not None:
             return refused
-        live.update_entry(entry, actor=current_user, expected_version=entry.version, **values)
     return present_entry(entry), 200, {"ETag": etag(entry)}
 
 
@@ -112,6 +113,7 @@ def change_task(values: dict, task_id: int):
     """Mark a task done (or open again) or give it a new due date, as the task list does."""
     with unit_of_work():
         task = task_or_404(task_id)
+        live.require_task_editor(task, current_user)  # who may not change it hears so first
         refused = refused_change(task)
         if refused is not None:
             return refused

@@ -6,9 +6,13 @@ nothing is changed. The ETag of a record is its version in quotes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import request
 
+from tracker.db import db
 from tracker.errors import problem
+from tracker.exceptions import ConflictError
 from tracker.i18n import _
 
 
@@ -21,6 +25,32 @@ def refused_version(record, *, needed: str, changed: str):
     if not request.if_match:
         return problem(428, _("Version needed"), needed)
     if not request.if_match.contains(str(record.version)):
+        return problem(412, _("Changed meanwhile"), changed, headers={"ETag": etag(record)})
+    return None
+
+
+def read_version() -> int:
+    """The version If-Match names, for the service to check after its permission check;
+    0, which no record has, when the header names none."""
+    for tag in request.if_match.as_set():
+        if tag.isdigit() and len(tag) < 10:
+            return int(tag)
+    return 0
+
+
+def as_read(record, change: Callable[[int], object], *, needed: str = "", changed: str = ""):
+    """Run ``change(version read)`` through its service, which checks the permission first
+    and then the version: its conflict is answered 428 without If-Match, else 412. Returns
+    that problem, or None when the change was made."""
+    try:
+        change(read_version())
+    except ConflictError:
+        db.session.rollback()
+        if not request.if_match:
+            needed = needed or _("Send If-Match with the ETag it was read with.")
+            return problem(428, _("Version needed"), needed)
+        changed = changed or _("It was changed since it was read. Read it again and decide.")
+        db.session.refresh(record)
         return problem(412, _("Changed meanwhile"), changed, headers={"ETag": etag(record)})
     return None
 

@@ -126,14 +126,15 @@ def add_task(
     return task
 
 
-def _require_task_editor(task: Task, actor: User) -> None:
+def require_task_editor(task: Task, actor: User) -> None:
+    """Only a task's owner, its author and the office change it."""
     if not (actor.is_admin or actor.id == task.owner_id or actor.id == task.created_by_id):
         raise PermissionDenied(_("Only the owner of a task may change it."))
 
 
 def complete_task(task: Task, *, actor: User, done: bool = True) -> None:
     """Mark a task done (or open again)."""
-    _require_task_editor(task, actor)
+    require_task_editor(task, actor)
     task.done_at = utcnow() if done else None
     db.session.flush()
     _task_changed(task)
@@ -149,7 +150,7 @@ def move_task(
     task: Task, *, actor: User, due_date: date | None, expected_version: int | None
 ) -> None:
     """Give a task a new due date."""
-    _require_task_editor(task, actor)
+    require_task_editor(task, actor)
     check_version(task, expected_version)
     task.due_date = due_date
     flush_or_conflict(task, expected_version)
