@@ -226,12 +226,13 @@ def shoot_meeting(s: Shooter) -> None:
 
 
 def shoot_live(s: Shooter) -> None:
-    """Live mode: a title typed into the quick-add, the first item's outcome being written."""
+    """Live mode: a title typed into the quick-add; the entry being discussed open, with a
+    note being written when it has a note field."""
     page = s.open(next_meeting(s) + "/live")
     page.fill("#quick-add [name=title]", "Gewinnung von Fachkräften")
-    entry = page.locator("#live-root .live-entry:has(form.entry-item)").first
-    entry.locator("form.entry-outcome [name=discussed]").check()
-    entry.locator("form.entry-outcome [name=note]").fill("Zwei Netzwerke haben passende Kontakte.")
+    note = page.locator("#live-root .live-entry.expanded textarea").first
+    if note.count():
+        note.fill("Zwei Netzwerke haben passende Kontakte.")
     page.wait_for_load_state("networkidle")  # the duplicate check of the typed title
     page.wait_for_timeout(500)
     s.save("live", rows="#live-root .live-entry", max_height=LIVE_HEIGHT)
@@ -265,6 +266,25 @@ def shoot_minutes(s: Shooter) -> None:
             s.save("minutes", rows="main li.agenda-entry")
             return
     print("no closed meeting: minutes.png not taken")
+
+
+def shoot_decisions(s: Shooter) -> None:
+    """The decisions and tasks of the series, newest meeting first."""
+    page = s.open("/meetings/")
+    found = s.links("main a[href$='/decisions']")
+    if not found:
+        raise RuntimeError("no meeting series to show the decisions of")
+    page = s.open(found[0])
+    if not page.locator("main ol.decisions li").count():
+        print("no decisions recorded yet: decisions.png shows the empty list")
+    s.save("decisions", rows="main ol.decisions > li")
+
+
+def shoot_api_docs(s: Shooter) -> None:
+    """The API's documentation page."""
+    page = s.open("/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    s.save("api-docs", max_height=VIEWPORT["height"])
 
 
 def shoot_mail_settings(s: Shooter) -> None:
@@ -308,6 +328,8 @@ MANAGER_SHOTS: dict[str, Callable[[Shooter], None]] = {
     "search": shoot_search,
     "minutes": shoot_minutes,
     "mail-settings": shoot_mail_settings,
+    "decisions": shoot_decisions,
+    "api-docs": shoot_api_docs,
 }
 ADMIN_SHOTS: dict[str, Callable[[Shooter], None]] = {
     "account": shoot_account,
