@@ -5,6 +5,7 @@ import io
 
 import pytest
 from conftest import _make_app
+from flask_babel import ngettext
 from imports_register import register_csv
 from sqlalchemy import create_engine, func, select, text
 
@@ -265,3 +266,39 @@ def test_web_limit_is_configurable_and_ten_thousand_by_default(app, client, logi
     assert response.status_code == 400
     assert _(message + "command line.", limit=20) in response.text.replace("&#39;", "'")
     assert _upload(client, register_csv(20)).status_code == 200
+
+
+def test_another_app_process_shows_the_progress_and_the_result(client, login, office):
+    """The progress page's requests may reach a process that did not start the import
+    (several gunicorn workers): it answers from the run's row, not with 404."""
+    login(office["admin"])
+    form = _form(_upload(client, register_csv(12)).text, office["home"].id)
+    address = client.post("/import/run", data=form).headers["Location"]
+    token = address.rsplit("/", 1)[1]
+    job = jobs.wait(token)
+    assert job.finished and job.error == ""
+    created = sorted(item.reference for item in job.plan.created)
+    del jobs._jobs[token]  # as in a process that never had it
+    status = client.get(f"{address}/status")
+    assert status.json == {"done": 12, "total": 12, "problems": 0, "finished": True, "error": ""}
+    page = client.get(address)
+    assert page.status_code == 200
+    imported = ngettext("%(num)d item was imported.", "%(num)d items were imported.", 12)
+    assert imported in page.text
+    assert all(reference in page.text for reference in created)
+    client.post("/logout")
+    assert client.get(f"{address}/status").status_code in (302, 401)
+
+
+def test_a_running_import_of_another_process_shows_its_progress(client, login, office):
+    from tracker.imports.models import ImportRun
+
+    with unit_of_work():
+        db.session.add(ImportRun(token="r" * 22, user_id=office["admin"].id, filename="a.csv",
+                                 total=3000, done=1500, problems=2))  # fmt: skip
+    login(office["admin"])
+    assert client.get("/import/run/" + "r" * 22 + "/status").json == {
+        "done": 1500, "total": 3000, "problems": 2, "finished": False, "error": ""
+    }  # fmt: skip
+    page = client.get("/import/run/" + "r" * 22)
+    assert page.status_code == 200 and 'aria-valuenow="1500"' in page.text

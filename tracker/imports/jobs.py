@@ -2,13 +2,15 @@
 
 The confirm step starts a ``Job`` and answers at once with the progress page; the thread
 carries the import out in batches (``services.run_import``), each batch in its own unit of
-work, and notes after each one how many rows are done. Jobs live in the memory of the
-process that started them (the progress page must reach the same process: one app process,
-or sticky sessions) and are forgotten ``KEEP_SECONDS`` after they ended.
+work, and notes after each one how many rows are done. The process that started a job keeps
+it in memory with its whole result, and forgets it ``KEEP_SECONDS`` after it ended; every
+process reads its progress and what it made from its ``ImportRun`` row, so that the page
+works whichever app process answers it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import threading
@@ -17,16 +19,19 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 from flask_babel import force_locale
+from sqlalchemy import update
 
 from tracker.auth.models import User
-from tracker.db import db
+from tracker.db import db, unit_of_work
 from tracker.exceptions import ServiceError
 from tracker.i18n import _
 from tracker.imports import planning, services
 from tracker.imports.mapping import Table
+from tracker.imports.models import ImportRun
 from tracker.networks.models import Network
 
 KEEP_SECONDS = 3600
+PROBLEMS_KEPT = 2000  # problems of a run kept for another process's result page
 _jobs: dict[str, Job] = {}
 _lock = threading.Lock()
 
@@ -74,18 +79,66 @@ def start(upload: planning.Upload, *, actor: User, network: Network, locale: str
         name=f"import-{token[:6]}",
         daemon=True,
     )
+    with unit_of_work():
+        db.session.add(ImportRun(token=token, user_id=actor.id, filename=job.filename[:200],
+                                 total=job.total))  # fmt: skip
     with _lock:
         _jobs[token] = job
     job.thread.start()
     return job
 
 
-def find(token: str, user: User) -> Job | None:
+@dataclass
+class StoredRun:
+    """A job another process runs or ran, as its ``ImportRun`` row tells it."""
+
+    token: str
+    user_id: int
+    total: int
+    filename: str
+    done: int
+    problems: int
+    finished: bool
+    error: str
+    result: dict
+    upload: None = None
+    plan: None = None
+
+    as_json = Job.as_json
+    percent = Job.percent
+
+
+def find(token: str, user: User) -> Job | StoredRun | None:
     """The job of this token, if ``user`` may follow it: the importing user or the office."""
-    job = _jobs.get(token)
+    job = _jobs.get(token) or _stored(token)
     if job is None or not (user.id == job.user_id or user.is_admin):
         return None
     return job
+
+
+def _stored(token: str) -> StoredRun | None:
+    row = db.session.get(ImportRun, token) if len(token) <= 32 else None
+    if row is None:
+        return None
+    return StoredRun(row.token, row.user_id, row.total, row.filename, row.done, row.problems,
+                     row.finished, row.error, json.loads(row.result or "{}"))  # fmt: skip
+
+
+def _save(token: str, **values) -> None:
+    """Write the run's progress or end to its row, on a connection of its own: the import's
+    session and the records it keeps for the result page stay as they are."""
+    runs = ImportRun.__table__
+    with db.engine.begin() as connection:
+        connection.execute(update(runs).where(runs.c.token == token).values(**values))
+
+
+def _result(plan) -> str:
+    return json.dumps({
+        "created": [item.id for item in plan.created],
+        "updated": [item.id for item in plan.updated],
+        "rows_with_problems": plan.rows_with_problems,
+        "problems": [[p.row, p.column, p.message] for p in plan.problems[:PROBLEMS_KEPT]],
+    })  # fmt: skip
 
 
 def wait(token: str, timeout: float | None = None) -> Job | None:
@@ -111,6 +164,12 @@ def _run(app: Flask, job: Job, table: Table, actor_id: int, network_id, locale, 
             logging.getLogger(__name__).exception("import %s failed", job.token)
             job.error = _("The import failed. Rows saved so far stay; import the file again.")
         finally:
+            try:
+                result = _result(job.plan) if job.plan is not None else ""
+                _save(job.token, done=job.done, problems=job.problems, finished=True,
+                      error=job.error, result=result)  # fmt: skip
+            except Exception:  # noqa: BLE001 - this process's page still shows the end
+                logging.getLogger(__name__).exception("import %s: its end was not saved", job.token)
             db.session.remove()
             job.ended_at = time.monotonic()
             job.finished = True
@@ -119,6 +178,7 @@ def _run(app: Flask, job: Job, table: Table, actor_id: int, network_id, locale, 
 def _noter(job: Job):
     def note(done: int, total: int, problems: int) -> None:
         job.done, job.total, job.problems = done, total, problems
+        _save(job.token, done=done, total=total, problems=problems)
 
     return note
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import (
     Blueprint,
     abort,
@@ -31,6 +33,8 @@ from tracker.imports.forms import (
 )
 from tracker.imports.mapping import column_letter, guess_mapping, preview
 from tracker.imports.reader import ReadError, pack, unpack
+from tracker.imports.rows import Problem
+from tracker.items.queries import items_by_id
 from tracker.networks import services as networks
 from tracker.networks.models import Network
 from tracker.topics import services as topics
@@ -213,9 +217,24 @@ def progress(token: str):
     """The import's progress bar (reloading itself without JavaScript), then its result."""
     job = _job(token)
     form = _mapping_form(formdata=None, filename=job.filename)
-    if job.finished and job.plan is not None:
-        return render_template("imports/done.html", form=form, upload=job.upload, plan=job.plan)
+    plan = job.plan if job.plan is not None else _stored_plan(job)
+    if job.finished and plan is not None:
+        return render_template("imports/done.html", form=form, upload=job.upload, plan=plan)
     return render_template("imports/progress.html", form=form, upload=job.upload, job=job)
+
+
+def _stored_plan(job) -> SimpleNamespace | None:
+    """What a run another process carried out made, as the result page shows a plan."""
+    result = getattr(job, "result", None)
+    if not job.finished or job.error or not result:
+        return None
+    return SimpleNamespace(
+        created=items_by_id(result.get("created", [])),
+        updated=items_by_id(result.get("updated", [])),
+        rows_with_problems=result.get("rows_with_problems", 0),
+        problems=[Problem(*p) for p in result.get("problems", [])],
+        duplicates=[], warnings=[], ignored_columns=[], already_imported=[],
+    )  # fmt: skip
 
 
 @bp.get("/run/<token>/status")
