@@ -221,6 +221,8 @@ def test_item_timeline_links_to_meeting_with_outcome(client, login, world):
     entry = world["entry"]
     client.post(f"/meetings/entries/{entry.id}/outcome", data={
         "version": entry.version, "discussed": "y", "decision": "Kontakt über Alpha"})
-    client.post(f"/meetings/{world['meeting'].id}/close")
+    client.post("/logout")
+    login(world["admin"])  # the moderator closes
+    assert client.post(f"/meetings/{world['meeting'].id}/close").status_code == 302
     page = client.get(f"/items/{world['item'].id}").text
     assert f'href="/meetings/{world["meeting"].id}"' in page and "Kontakt über Alpha" in page

@@ -394,6 +394,7 @@
   }
 
   function follow(before) {
+    if (shown.current === pendingCurrent) pendingCurrent = "";
     if (shown.current === before || !shown.current) return;
     if (!following() && !isModerator()) return;
     const section = document.getElementById("entry-" + shown.current);
@@ -439,18 +440,28 @@
     else openEntry(section, false);
   });
 
+  let pendingCurrent = ""; // asked for, not yet shown: a second j moves on from it
+
+  let steps = Promise.resolve(); // the moderator's moves, sent one after the other, in order
+
   function setCurrent(entryId) {
     const bar = steering();
     if (!bar || !entryId) return;
+    pendingCurrent = String(entryId);
     const data = new FormData();
     data.set("entry", entryId);
     data.set("csrf_token", bar.querySelector("[name=csrf_token]").value);
-    fetch(bar.dataset.currentUrl, {
+    steps = steps.then(() => fetch(bar.dataset.currentUrl, {
       method: "POST", body: data, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin",
-    }).then(function (response) {
-      if (!response.ok) return errorMessage(response).then((message) => showError(bar, message));
+    })).then(function (response) {
+      if (!response.ok) {
+        pendingCurrent = "";
+        return errorMessage(response).then((message) => showError(bar, message));
+      }
       saves += 1;
       poll();
+    }).catch(function () {
+      pendingCurrent = "";
     });
   }
 
@@ -458,7 +469,8 @@
   function moveBy(step) {
     const all = lines();
     if (!all.length) return;
-    const from = isModerator() ? document.getElementById("entry-" + shown.current) : focusEntry();
+    const from = isModerator() ?
+      document.getElementById("entry-" + (pendingCurrent || shown.current)) : focusEntry();
     let index = all.indexOf(from);
     index = index === -1 ? (step > 0 ? 0 : all.length - 1) : index + step;
     const target = all[Math.max(0, Math.min(all.length - 1, index))];
@@ -466,7 +478,7 @@
     if (isModerator()) return setCurrent(target.dataset.entry);
     const box = document.getElementById("live-follow");
     if (box) box.checked = false; // moving on one's own is browsing freely
-    if (from && from !== document.getElementById("entry-" + shown.current) && !isDirty(from)) {
+    if (from && from !== document.getElementById("entry-" + shown.current) && from.dataset.dirty !== "1") {
       closeEntry(from);
     }
     if (target.classList.contains("expanded")) {

@@ -59,8 +59,8 @@ def _entry_labels() -> SimpleNamespace:
         discuss_now=_("Discuss now"),
         save_note=_("Save note"),
         former=_("Former user"),
-        notes=_("%(n)d notes"),
-        tasks=_("%(n)d tasks"),
+        notes=_("Notes: %(n)d"),
+        tasks=_("Tasks: %(n)d"),
     )
 
 
