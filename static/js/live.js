@@ -66,7 +66,9 @@
   }
 
   function isDirty(section) {
-    return section.dataset.dirty === "1" || section.contains(document.activeElement);
+    const focused = document.activeElement;
+    const inForm = section.contains(focused) && !(focused.matches && focused.matches("a.line-open"));
+    return section.dataset.dirty === "1" || inForm; // a line's link focused is no editing
   }
 
   // Keep the fresh version of an element the user is in; announce a changed entry.

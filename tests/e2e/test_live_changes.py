@@ -40,7 +40,7 @@ def world(make_network, make_user, make_series, make_item, make_company):
     return SimpleNamespace(
         alpha=alpha, beta=beta, anna=anna, bert=bert, office=office, meeting=meeting,
         item=item, entry_id=entry_id, company=company,
-        path=f"/meetings/{meeting.id}/live",
+        path=f"/meetings/{meeting.id}/live?open={entry_id}",  # the item's entry open
     )
 
 

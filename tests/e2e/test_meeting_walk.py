@@ -52,13 +52,31 @@ def entry_of(page, title: str):
     return page.locator("#live-agenda section.live-entry", has_text=title)
 
 
-def save_outcome(page, title: str, note: str = "", decision: str = "", discussed=True):
+def opened(page, title: str):
+    """The entry with its forms: its line clicked open unless it is open already."""
     section = entry_of(page, title)
-    form = section.locator("form.entry-outcome")
+    if not section.locator("form.entry-outcome").count():
+        section.locator("a.line-open").click()
+        expect(section.locator("form.entry-outcome")).to_be_visible()
+    return section
+
+
+def save_note(page, title: str, note: str):
+    form = opened(page, title).locator("form.entry-note-form")
+    form.locator("textarea[name=note]").fill(note)
+    with page.expect_response(re.compile(r"/entries/\d+/note$")) as answer:
+        form.locator("button[type=submit]").click()
+    return answer.value
+
+
+def save_outcome(page, title: str, note: str = "", decision: str = "", discussed=True):
+    if note:
+        assert save_note(page, title, note).ok
+    form = opened(page, title).locator("form.entry-outcome")
     if discussed:
         form.locator("input[name=discussed]").check()
-    if note:
-        form.locator("textarea[name=note]").fill(note)
+    else:
+        form.locator("input[name=discussed]").uncheck()
     if decision:
         form.locator("textarea[name=decision]").fill(decision)
     with page.expect_response(re.compile(r"/entries/\d+/outcome$")) as answer:
@@ -85,14 +103,15 @@ def test_a_whole_meeting_from_agenda_to_minutes(new_page, live_server, walk):
         office.locator(f"#present-{walk['gamma'].id}").uncheck()
     expect(anna.locator(f"#present-{walk['gamma'].id}")).not_to_be_checked(timeout=POLL_MS)
 
-    # Anna records the outcome of her entry; Bert sees it without reloading.
+    # Anna records the outcome of her entry; Bert, who opened it, sees it without reloading.
+    opened(bert, "Förderung Wärmepumpe")
     assert save_outcome(anna, "Förderung Wärmepumpe", note="Programm passt",
                         decision="EnergieNord berät zur BAFA-Förderung").ok
     expect(entry_of(bert, "Förderung Wärmepumpe")).to_contain_text(
         "BAFA-Förderung", timeout=POLL_MS)
 
     # A task for Bert on Anna's entry.
-    task_form = entry_of(anna, "Förderung Wärmepumpe").locator("form.entry-task")
+    task_form = opened(anna, "Förderung Wärmepumpe").locator("form.entry-task")
     task_form.locator("input[name=title]").fill("Kontakt zum Energieberater herstellen")
     task_form.locator("select[name=owner]").select_option(label="Bert Brandt (H2Wartburg)")
     task_form.locator("input[name=due_date]").fill("2030-01-20")
@@ -102,23 +121,26 @@ def test_a_whole_meeting_from_agenda_to_minutes(new_page, live_server, walk):
         "Energieberater", timeout=POLL_MS)
 
     # Bert changes his item's follow-up date in place.
-    bert_item = entry_of(bert, "Elektrolyseur-Test").locator("form.entry-item")
+    bert_item = opened(bert, "Elektrolyseur-Test").locator("form.entry-item")
     bert_item.locator("input[name=follow_up_date]").fill("2030-03-05")
     with bert.expect_response(re.compile(r"/entries/\d+/item$")) as answer:
         bert_item.locator("button[name=action][value='']").click()
     assert answer.value.status == 200
     assert fresh(Item, walk["items"]["bert"].id).follow_up_date == date(2030, 3, 5)
 
-    # Both write on Bert's entry at once: the later save keeps its text and says so.
-    entry_of(anna, "Elektrolyseur-Test").locator("textarea[name=note]").fill("Anna: Labor in Ilmenau")
-    entry_of(bert, "Elektrolyseur-Test").locator("textarea[name=note]").fill("Bert: Termin nächste Woche")
-    assert save_outcome(bert, "Elektrolyseur-Test", discussed=True).ok
-    conflict = save_outcome(anna, "Elektrolyseur-Test", discussed=False)
+    # Both write a note on Bert's entry: both notes stay. Their decisions conflict: the later
+    # save keeps its text and says so.
+    assert save_note(anna, "Elektrolyseur-Test", "Labor in Ilmenau").ok
+    assert save_note(bert, "Elektrolyseur-Test", "Termin nächste Woche").ok
+    expect(entry_of(anna, "Elektrolyseur-Test").locator(".entry-notes")).to_contain_text(
+        "Bert Brandt: Termin nächste Woche", timeout=POLL_MS)
+    assert save_outcome(bert, "Elektrolyseur-Test", decision="Bert testet im Mai").ok
+    conflict = save_outcome(anna, "Elektrolyseur-Test", decision="Anna prüft", discussed=False)
     assert conflict.status == 409
     notice = entry_of(anna, "Elektrolyseur-Test").locator(".conflict-notice")
-    expect(notice).to_contain_text("Bert: Termin nächste Woche")
-    expect(entry_of(anna, "Elektrolyseur-Test").locator("textarea[name=note]")).to_have_value(
-        "Anna: Labor in Ilmenau")
+    expect(notice).to_contain_text("Bert testet im Mai")
+    expect(entry_of(anna, "Elektrolyseur-Test").locator("textarea[name=decision]")).to_have_value(
+        "Anna prüft")
 
     # Anna quick-adds a new concern with the keyboard; everyone sees it.
     anna.locator("#quick-add #title").focus()

@@ -26,11 +26,13 @@ def world(make_network, make_user, make_series):
     alpha, beta = make_network("Alpha"), make_network("Beta")
     anna = make_user("manager", alpha, name="Anna Alpha")
     bert = make_user("manager", beta, name="Bert Beta")
+    office = make_user("admin", None, name="Olga Office")
     series = make_series()
     meeting = services.upcoming(series)
     db.session.commit()
     return SimpleNamespace(
-        alpha=alpha, beta=beta, anna=anna, bert=bert, series=series, meeting=meeting
+        alpha=alpha, beta=beta, anna=anna, bert=bert, office=office, series=series,
+        meeting=meeting,
     )
 
 
@@ -50,8 +52,11 @@ def prepared(world, make_item):
     db.session.commit()
     by_item = {e.item_id: e.id for e in world.meeting.entries}
     world.entry_a, world.entry_b = by_item[world.item_a.id], by_item[world.item_b.id]
+    # The live page with both items' entries open (one line each otherwise)
+    world.live = f"/meetings/{world.meeting.id}/live?open={world.entry_a},{world.entry_b}"
     settle(
-        world.anna, world.bert, world.alpha, world.beta, world.meeting, world.item_a, world.item_b
+        world.anna, world.bert, world.office, world.alpha, world.beta, world.meeting,
+        world.item_a, world.item_b,
     )
     return world
 
@@ -80,7 +85,8 @@ def close_in_meeting(world, discussed: dict[int, str]):
         live.update_entry(
             entry, actor=anna, expected_version=entry.version, discussed=True, decision=decision
         )
-    following = live.close_meeting(db.session.get(Meeting, world.meeting.id), actor=anna)
+    office = db.session.get(User, world.office.id)  # the moderator closes
+    following = live.close_meeting(db.session.get(Meeting, world.meeting.id), actor=office)
     db.session.commit()
     world.next_meeting_id = following.id
     db.session.close()
@@ -125,7 +131,7 @@ def test_prepare_then_refresh_keeps_removal_and_adds_new(page, live_server, worl
 
 
 def test_decision_saved_by_one_manager_shows_on_others_live_page(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
+    path = prepared.live
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
     entry = prepared.entry_a
@@ -144,13 +150,13 @@ def test_decision_saved_by_one_manager_shows_on_others_live_page(new_page, live_
     expect(entry_section(bert, entry)).to_have_class(re.compile(r"\bdiscussed\b"))
 
 
-def test_stale_note_save_shows_conflict_keeps_input_then_saves(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
+def test_stale_decision_save_shows_conflict_keeps_input_then_saves(new_page, live_server, prepared):
+    path = prepared.live
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
     entry = prepared.entry_b
-    bert.locator(f"#note-{entry}").fill("Bert: Stand ist schon gebucht.")
-    anna.locator(f"#note-{entry}").fill("Anna: Wir teilen uns die Kosten.")
+    bert.locator(f"#decision-{entry}").fill("Bert: Stand ist schon gebucht.")
+    anna.locator(f"#decision-{entry}").fill("Anna: Wir teilen uns die Kosten.")
     with anna.expect_response(lambda r: r.url.endswith(f"/entries/{entry}/outcome")) as answer:
         save_outcome(anna, entry).click()
     assert answer.value.status == 200
@@ -159,16 +165,16 @@ def test_stale_note_save_shows_conflict_keeps_input_then_saves(new_page, live_se
     assert answer.value.status == 409
     section = entry_section(bert, entry)
     expect(section.locator(".conflict-notice")).to_contain_text("Anna: Wir teilen uns die Kosten.")
-    expect(section.locator(f"#note-{entry}")).to_have_value("Bert: Stand ist schon gebucht.")
+    expect(section.locator(f"#decision-{entry}")).to_have_value("Bert: Stand ist schon gebucht.")
     with bert.expect_response(lambda r: r.url.endswith(f"/entries/{entry}/outcome")) as answer:
         save_outcome(bert, entry).click()
     assert answer.value.status == 200
     expect(section.locator(".conflict-notice")).to_have_count(0)
-    assert fresh(AgendaEntry, entry).note == "Bert: Stand ist schon gebucht."
+    assert fresh(AgendaEntry, entry).decision == "Bert: Stand ist schon gebucht."
 
 
 def test_quick_add_with_keyboard_shows_item_on_both_pages(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
+    path = prepared.live
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
     title = anna.locator("#quick-add #title")
@@ -188,14 +194,14 @@ def test_quick_add_with_keyboard_shows_item_on_both_pages(new_page, live_server,
         entry = page.locator(
             "#live-agenda section.live-entry", has_text="Wasserstoff-Speicher testen"
         )
-        expect(entry.locator("a.ref")).to_have_text(reference, timeout=timeout)
+        expect(entry.locator(".live-line .ref")).to_have_text(reference, timeout=timeout)
         expect(entry).to_contain_text("Elbe Energie GmbH")
         expect(entry.locator(".top-number")).to_have_text(re.compile(r"^TOP \d+$"))
 
 
 def test_close_with_absent_network_freezes_minutes_and_plans_next(page, live_server, prepared):
     meeting = prepared.meeting
-    browser_login_to(page, live_server, prepared.anna, f"/meetings/{meeting.id}/live")
+    browser_login_to(page, live_server, prepared.office, prepared.live)  # the moderator
     with page.expect_response(lambda r: r.url.endswith("/attendance")) as answer:
         page.locator(f"#present-{prepared.beta.id}").uncheck()
     assert answer.value.ok
@@ -274,7 +280,7 @@ def test_closed_meeting_exports_minutes_as_files(page, live_server, prepared):
 
 
 def test_draft_in_one_entry_does_not_hide_new_entries(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
+    path = prepared.live
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
     bert.locator(f"#note-{prepared.entry_b}").fill("Entwurf, noch nicht gespeichert")
@@ -292,14 +298,14 @@ def test_draft_in_one_entry_does_not_hide_new_entries(new_page, live_server, pre
 
 
 def test_save_after_other_closed_meeting_keeps_note_and_says_why(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
-    anna = open_as(new_page, live_server, prepared.anna, path)
+    path = prepared.live
+    office = open_as(new_page, live_server, prepared.office, path)  # the moderator closes
     bert = open_as(new_page, live_server, prepared.bert, path)
     entry = prepared.entry_b
     bert.locator(f"#note-{entry}").fill("Bert tippt noch")
-    anna.on("dialog", lambda dialog: dialog.accept())
-    anna.locator("form[action$='/close'] button[type=submit]").click()
-    expect(anna.locator("main h1 .badge")).to_have_text("Abgeschlossen")
+    office.on("dialog", lambda dialog: dialog.accept())
+    office.locator("form[action$='/close'] button[type=submit]").click()
+    expect(office.locator("main h1 .badge")).to_have_text("Abgeschlossen")
     with bert.expect_response(lambda r: r.url.endswith(f"/entries/{entry}/outcome")) as answer:
         save_outcome(bert, entry).click()
     assert answer.value.status == 409
@@ -318,7 +324,7 @@ def save_decision(page, entry_id: int, text: str):
 
 
 def test_entry_being_edited_is_kept_while_others_update(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
+    path = prepared.live
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
     edited, other = prepared.entry_a, prepared.entry_b
@@ -333,7 +339,7 @@ def test_entry_being_edited_is_kept_while_others_update(new_page, live_server, p
 
 
 def test_entry_left_unchanged_then_shows_the_change(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
+    path = prepared.live
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
     entry = prepared.entry_a
@@ -353,13 +359,14 @@ def test_entry_left_unchanged_then_shows_the_change(new_page, live_server, prepa
 
 
 def test_removed_and_moved_entries_reach_open_live_page(page, live_server, prepared):
-    browser_login_to(page, live_server, prepared.bert, f"/meetings/{prepared.meeting.id}/live")
+    browser_login_to(page, live_server, prepared.bert, prepared.live)
     removed, moved = prepared.entry_a, prepared.entry_b
     expect(page.locator(f"#entry-{moved} .top-number")).to_have_text("TOP 4")
     anna = db.session.get(User, prepared.anna.id)
     entry = db.session.get(AgendaEntry, removed)
     agenda.remove_entry(entry, actor=anna, expected_version=entry.version)
-    agenda.move_entry(db.session.get(AgendaEntry, moved), -2, actor=anna)
+    office = db.session.get(User, prepared.office.id)  # the moderator reorders
+    agenda.move_entry(db.session.get(AgendaEntry, moved), -2, actor=office)
     db.session.commit()
     db.session.close()
     expect(page.locator(f"#entry-{removed}")).to_have_count(0, timeout=POLL_MS)
@@ -367,7 +374,7 @@ def test_removed_and_moved_entries_reach_open_live_page(page, live_server, prepa
 
 
 def test_task_owner_chosen_from_people_the_page_lists_once(new_page, live_server, prepared):
-    path = f"/meetings/{prepared.meeting.id}/live"
+    path = prepared.live
     anna = open_as(new_page, live_server, prepared.anna, path)
     bert = open_as(new_page, live_server, prepared.bert, path)
     entry, other = prepared.entry_a, prepared.entry_b
