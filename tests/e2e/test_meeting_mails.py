@@ -386,6 +386,7 @@ def test_the_office_sends_the_agenda_a_manager_answers_the_minutes_go_out(
     # 5. The office runs the meeting live: a decision and a task on Beta's entry; closes.
     office.goto(f"/meetings/{meeting_id}/live")
     live_b = office.locator("#live-agenda section.live-entry", has_text=ITEM_B)
+    live_b.locator("a.line-open").click()  # one line per entry: open Beta's
     outcome = live_b.locator("form.entry-outcome")
     outcome.locator("input[name=discussed]").check()
     outcome.locator("textarea[name=decision]").fill("Beta bucht den Stand gemeinsam")
