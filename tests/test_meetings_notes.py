@@ -2,7 +2,8 @@
 
 import pytest
 
-from tracker.db import db
+from tracker.db import db, utcnow
+from tracker.exceptions import ConflictError
 from tracker.meetings import agenda, live, notes, services
 from tracker.meetings.models import AgendaEntry, EntryNote
 
@@ -108,3 +109,26 @@ def test_minutes_of_closed_meeting_hold_the_merged_note(world):
 def test_note_too_long_is_refused(client, login, world):
     login(world["anna"])
     assert _note(client, world["entry"], "x" * 10_001, 0).status_code == 400
+
+
+def test_a_first_note_begun_at_once_on_two_pages_is_a_conflict_not_an_error(world):
+    """Anna's other page saved her first note just after this page looked for it: the
+    insert meets the unique (entry, author), which is answered as a conflict (409)."""
+    entry, anna = world["entry"], world["anna"]
+    assert notes.own_note(entry, anna) is None  # what this page saw; the notes stay loaded
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()  # this page's reading ends; what it saw stays as it was
+    finally:
+        session.expire_on_commit = True
+    with db.engine.begin() as other_page:
+        other_page.execute(
+            EntryNote.__table__.insert().values(
+                entry_id=entry.id, author_id=anna.id, text="Vom anderen Tab", version=1,
+                created_at=utcnow(), updated_at=utcnow(),
+            )
+        )  # fmt: skip
+    with pytest.raises(ConflictError) as caught:
+        notes.save_note(entry, actor=anna, text="Von diesem Tab", expected_version=0)
+    assert caught.value.record is not None and caught.value.record.text == "Vom anderen Tab"

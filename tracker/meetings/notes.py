@@ -7,6 +7,7 @@ minutes, exports, mails and the items' timelines read that text.
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from tracker import events, limits
 from tracker.auth.models import User
@@ -37,8 +38,7 @@ def save_note(
     note = own_note(entry, actor)
     if note is None:
         _adopt_earlier_text(entry)
-        note = EntryNote(entry=entry, author=actor, text=text)
-        db.session.add(note)
+        note = _begin(entry, actor, text)
     else:
         if expected_version == 0:  # begun meanwhile on another page of theirs
             raise ConflictError(
@@ -49,6 +49,23 @@ def save_note(
             note.text = text
             flush_or_conflict(note, expected_version)
     _merge(entry, actor)
+    return note
+
+
+def _begin(entry: AgendaEntry, actor: User, text: str) -> EntryNote:
+    """The actor's first note on the entry; begun at the same moment on another page of
+    theirs, it is a conflict (the other one is kept, this text comes back), not an error."""
+    try:
+        with db.session.begin_nested():
+            note = EntryNote(entry_id=entry.id, author_id=actor.id, text=text)
+            db.session.add(note)
+            db.session.flush()
+    except IntegrityError:
+        db.session.expire(entry, ["notes"])
+        raise ConflictError(
+            _("You changed your note on another page meanwhile."), own_note(entry, actor), 0
+        ) from None
+    db.session.expire(entry, ["notes"])
     return note
 
 
