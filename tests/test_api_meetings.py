@@ -98,7 +98,23 @@ def test_who_may_record_an_outcome(client, api_world):
     hidden = send(client, api_world, "manager_b", "PATCH", path, {"note": "x"}, **etag)
     assert hidden.status_code == 404 and SECRET not in hidden.text
     own = send(client, api_world, "manager_a", "PATCH", path, {"note": f"{SECRET} läuft"}, **etag)
-    assert own.status_code == 200 and own.json["note"] == f"{SECRET} läuft"
+    name_a = api_world.users["manager_a"].name
+    assert own.status_code == 200 and own.json["note"] == f"{name_a}: {SECRET} läuft"
+
+
+def test_notes_sent_by_two_tokens_are_both_kept(client, api_world):
+    """The API's note is its owner's own, as on the live page: it replaces no one else's."""
+    entry = api_world.records["entry"]
+    path = f"/api/v1/agenda-entries/{entry.id}"
+    for principal, text in (("manager_a", "Partner in Jena"), ("manager_b", "Termin im Mai")):
+        etag = {"If-Match": _version(AgendaEntry, entry.id)}
+        assert send(client, api_world, principal, "PATCH", path, {"note": text},
+                    **etag).status_code == 200  # fmt: skip
+    again = {"If-Match": _version(AgendaEntry, entry.id)}
+    answer = send(client, api_world, "manager_a", "PATCH", path, {"note": "Partner in Gera"},
+                  **again)  # fmt: skip
+    names = api_world.users["manager_a"].name, api_world.users["manager_b"].name
+    assert answer.json["note"] == f"{names[0]}: Partner in Gera\n\n{names[1]}: Termin im Mai"
 
 
 def test_a_closed_meetings_outcomes_no_longer_change(client, api_world):

@@ -22,7 +22,7 @@ from tracker.auth.models import User
 from tracker.db import db, unit_of_work
 from tracker.exceptions import NotFound
 from tracker.items.permissions import can_view
-from tracker.meetings import live
+from tracker.meetings import live, notes
 from tracker.meetings.models import Task
 from tracker.meetings.permissions import require_entry_visible
 
@@ -31,7 +31,11 @@ class OutcomeSchema(ApiSchema):
     """The outcome's fields; only those sent are changed."""
 
     discussed = ma.fields.Boolean()
-    note = ma.fields.String(validate=ma.validate.Length(max=limits.ENTRY_NOTE))
+    note = ma.fields.String(
+        validate=ma.validate.Length(max=limits.ENTRY_NOTE),
+        metadata={"description": "The token owner's own note; the entry's note merges "
+                  "everyone's, each under their name"},
+    )  # fmt: skip
     decision = ma.fields.String(validate=ma.validate.Length(max=limits.ENTRY_NOTE))
 
 
@@ -55,11 +59,16 @@ def record_outcome(values: dict, entry_id: int):
     with unit_of_work():
         entry = entry_or_404(entry_id)
         require_entry_visible(entry, current_user)
+        note = values.pop("note", None)
         refused = as_read(entry, lambda version: live.update_entry(
             entry, actor=current_user, expected_version=version, **values
         ))  # fmt: skip
         if refused is not None:
             return refused
+        if note is not None:  # one's own note, as on the live page: the others' stay
+            own = notes.own_note(entry, current_user)
+            notes.save_note(entry, actor=current_user, text=note,
+                            expected_version=own.version if own else 0)  # fmt: skip
     return present_entry(entry), 200, {"ETag": etag(entry)}
 
 
