@@ -5,7 +5,8 @@ Answer classes: "401" (no token, or one of a deactivated user), "403", "404", an
 (2xx or 304, or allowed and refused for its input or version: 400, 409, 412, 422, 428).
 Writes send a wrong If-Match, so that an allowed one is refused (412) and changes nothing
 for the principals after it; the token of who may not change the record hears 403 (or 404)
-first, whatever its If-Match. Creating writes into a hidden record send a valid body. Paths are templates filled from the security world's ids.
+first, whatever its If-Match. Creating writes into a hidden record send a valid body.
+Paths are templates filled from the security world's ids.
 """
 
 from __future__ import annotations
