@@ -284,5 +284,5 @@ def target_company(plan: Plan, values: RowValues) -> Company | str:
 
 
 def item_description(values: RowValues) -> str:
-    """The row's description; its date is the item's creation time (see ``_date_back``)."""
+    """The row's description; its date is the item's creation time (see ``tracker.imports.origin``)."""
     return values.description

@@ -125,40 +125,12 @@ def reporting_network_for(actor: User, chosen: Network | None) -> Network | None
     return chosen
 
 
-def create_item(
-    *,
-    actor: User,
-    title: str,
-    kind: ItemKind,
-    company: Company,
-    reporting_network: Network | None,
-    description: str = "",
-    contact: Contact | None = None,
-    topics: Iterable[Topic] = (),
-    priority: Priority = Priority.NORMAL,
-    responsible_network: Network | None = None,
-    assignee: User | None = None,
-    source: ItemSource = ItemSource.MEETING,
-    follow_up_date: date | None = None,
-    confidential: bool = False,
-) -> Item:
-    """Register a new item, give it a reference number and record its creation."""
-    item = build_item(
-        actor=actor,
-        title=title,
-        kind=kind,
-        company=company,
-        reporting_network=reporting_network,
-        description=description,
-        contact=contact,
-        topics=topics,
-        priority=priority,
-        responsible_network=responsible_network,
-        assignee=assignee,
-        source=source,
-        follow_up_date=follow_up_date,
-        confidential=confidential,
-    )
+def create_item(*, actor: User, **fields: Any) -> Item:
+    """Register a new item, give it a reference number and record its creation.
+
+    Takes the fields of ``build_item`` (without ``references``), flushes and announces it.
+    """
+    item = build_item(actor=actor, **fields)
     db.session.flush()
     events.item_created.send(item, actor=actor)
     return item
